@@ -1,0 +1,189 @@
+//! Reading the site from disk: `site.yaml`, Markdown sources and the files beside them.
+//!
+//! This is the only stage of a build that reads the content folder. It decodes every file
+//! the same way (UTF-8 required, BOM dropped, CRLF turned into LF, NFC), so later stages can
+//! assume clean text, and it reports every unreadable file rather than stopping at the first.
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A Markdown file of `content/`, decoded.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the site root, `/`-separated (`content/van-ban/qd-1847.md`).
+    pub path: String,
+    /// Path relative to `content/` (`van-ban/qd-1847.md`).
+    pub content_path: String,
+    /// The decoded text: NFC, LF line endings, no BOM.
+    pub text: Arc<str>,
+}
+
+/// A non-Markdown file of `content/`, copied to the output beside its page.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// Path relative to `content/` (`van-ban/so-do.png`).
+    pub content_path: String,
+    /// Where it is on disk.
+    pub disk_path: PathBuf,
+}
+
+/// Everything read from `content/`.
+#[derive(Debug, Default)]
+pub struct LoadedContent {
+    /// Markdown files, sorted by path.
+    pub sources: Vec<SourceFile>,
+    /// Other files, sorted by path.
+    pub assets: Vec<Asset>,
+}
+
+/// Whether a file name is an editor's temporary or backup file, which must never be
+/// published or parsed (vim's `.swp` and `4913` probe, emacs' `#x#` and `x~`, hidden files).
+pub fn is_editor_temp(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name == "4913"
+}
+
+/// Decodes raw bytes into clean text, or says where the bytes stop being UTF-8.
+pub fn decode(path: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let valid = e.valid_up_to();
+        let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+        let (line, column) = crate::diagnostics::line_col(&prefix, prefix.len());
+        Diagnostic::error(
+            Location::at_line(path, line, column),
+            format!("tệp không phải UTF-8 hợp lệ: byte lỗi ở vị trí {valid}"),
+        )
+        .with_hint("lưu lại tệp với bảng mã UTF-8")
+    })?;
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_owned()
+    };
+    Ok(crate::text::nfc(&text))
+}
+
+/// Reads and decodes `site.yaml`.
+pub fn read_config(root: &Path) -> Result<Arc<str>, Diagnostic> {
+    let path = root.join("site.yaml");
+    let bytes = std::fs::read(&path).map_err(|e| {
+        Diagnostic::global_error(format!("không đọc được {}: {e}", path.display()))
+            .with_hint("thư mục gốc của trang phải có tệp site.yaml")
+    })?;
+    decode("site.yaml", &bytes).map(Arc::from)
+}
+
+fn relative(path: &Path, base: &Path) -> String {
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Walks `ROOT/content` and reads every Markdown file; other files are listed as assets.
+pub fn read_content(root: &Path, diagnostics: &mut Diagnostics) -> LoadedContent {
+    let content_dir = root.join("content");
+    let mut loaded = LoadedContent::default();
+    if !content_dir.is_dir() {
+        diagnostics.push(
+            Diagnostic::global_error(format!(
+                "không tìm thấy thư mục nội dung {}",
+                content_dir.display()
+            ))
+            .with_hint("tạo thư mục content/ với tệp content/_index.md"),
+        );
+        return loaded;
+    }
+    let walker = walkdir::WalkDir::new(&content_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_editor_temp(&e.file_name().to_string_lossy()));
+    let mut markdown_paths = Vec::new();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map_or_else(String::new, |p| relative(p, root));
+                diagnostics.push(Diagnostic::error(
+                    Location::at_line(&path, 1, 1),
+                    format!("không đọc được: {e}"),
+                ));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let content_path = relative(entry.path(), &content_dir);
+        if content_path.ends_with(".md") {
+            markdown_paths.push((entry.into_path(), content_path));
+        } else {
+            loaded.assets.push(Asset {
+                content_path,
+                disk_path: entry.into_path(),
+            });
+        }
+    }
+    use rayon::prelude::*;
+    let results: Vec<Result<SourceFile, Diagnostic>> = markdown_paths
+        .into_par_iter()
+        .map(|(disk, content_path)| {
+            let path = format!("content/{content_path}");
+            let bytes = std::fs::read(&disk).map_err(|e| {
+                Diagnostic::error(
+                    Location::at_line(&path, 1, 1),
+                    format!("không đọc được: {e}"),
+                )
+            })?;
+            let text = decode(&path, &bytes)?;
+            Ok(SourceFile {
+                path,
+                content_path,
+                text: Arc::from(text),
+            })
+        })
+        .collect();
+    for r in results {
+        match r {
+            Ok(s) => loaded.sources.push(s),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    loaded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decoding_drops_bom_and_crlf_and_composes() {
+        let text = decode("a.md", "\u{feff}a\r\nho\u{0061}\u{0301}\r\n".as_bytes()).unwrap();
+        assert_eq!(text, "a\nhoá\n");
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_byte_offset() {
+        let err = decode("content/x.md", b"ab\ncd\xff").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("content/x.md:2:3"), "{msg}");
+        assert!(msg.contains("vị trí 5"), "{msg}");
+    }
+
+    #[test]
+    fn editor_files_are_recognised() {
+        for name in [".x.md.swp", "x.md~", "#x.md#", "4913", ".hidden"] {
+            assert!(is_editor_temp(name), "{name}");
+        }
+        assert!(!is_editor_temp("x.md"));
+    }
+}

@@ -1,0 +1,203 @@
+//! The `sotay` command: argument parsing, printing and exit codes. Everything else lives in
+//! the library.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use sotay::build::{build, BuildOptions, BuildResult};
+use sotay::diagnostics::Severity;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit code for content and template errors.
+const EXIT_CONTENT: u8 = 1;
+/// Exit code for usage errors (bad arguments, refused output folder).
+const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "sotay",
+    version,
+    about = "sotay — trình tạo trang web tĩnh cho sổ tay pháp luật tiếng Việt"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct SiteArgs {
+    /// Thư mục gốc của trang (chứa site.yaml và content/)
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Dựng cả các trang nháp (draft: true)
+    #[arg(long)]
+    drafts: bool,
+    /// Ngày dựng YYYY-MM-DD (mặc định: SOURCE_DATE_EPOCH hoặc hôm nay)
+    #[arg(long)]
+    today: Option<String>,
+    /// In thời gian của từng giai đoạn
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Dựng trang web vào thư mục đầu ra
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Thư mục đầu ra (mặc định: ROOT/public)
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Ghi đè base_url của site.yaml
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Ghi thêm tệp .gz và .br bên cạnh tệp văn bản
+        #[arg(long)]
+        precompress: bool,
+    },
+    /// Kiểm tra toàn bộ nội dung như khi dựng, không ghi gì
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// Tạo tệp nội dung mới với front matter phù hợp
+    New {
+        /// Loại trang
+        kind: NewKindArg,
+        /// Đường dẫn trong content/ (ví dụ van-ban/qd-1847-2018.md)
+        path: String,
+        /// Thư mục gốc của trang
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum NewKindArg {
+    Page,
+    Document,
+    Faq,
+}
+
+fn run_build(
+    site: &SiteArgs,
+    base_url: Option<String>,
+    precompress: bool,
+) -> Result<(BuildOptions, BuildResult), ExitCode> {
+    let today = sotay::resolve_today(site.today.as_deref()).map_err(|e| {
+        eprintln!("lỗi: {e}");
+        ExitCode::from(EXIT_USAGE)
+    })?;
+    let opts = BuildOptions {
+        root: site.root.clone(),
+        drafts: site.drafts,
+        base_url,
+        today,
+        precompress,
+    };
+    let result = build(&opts);
+    for d in result.diagnostics.iter() {
+        eprint!("{}", d.render());
+    }
+    if site.verbose {
+        let total: std::time::Duration = result.timings.iter().map(|(_, d)| *d).sum();
+        for (phase, d) in &result.timings {
+            eprintln!("  {phase:<12} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+        }
+        eprintln!(
+            "  {:<12} {:>8.1} ms ({} trang)",
+            "total",
+            total.as_secs_f64() * 1000.0,
+            result.page_count
+        );
+    }
+    let errors = result.diagnostics.error_count();
+    let warnings = result
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    if errors > 0 {
+        eprintln!("thất bại: {errors} lỗi, {warnings} cảnh báo");
+        return Err(ExitCode::from(EXIT_CONTENT));
+    }
+    if warnings > 0 {
+        eprintln!("{warnings} cảnh báo");
+    }
+    Ok((opts, result))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build {
+            site,
+            output,
+            base_url,
+            precompress,
+        } => {
+            let output = output.unwrap_or_else(|| site.root.join("public"));
+            if let Err(e) = sotay::output::check_output_dir(&site.root, &output) {
+                eprintln!("lỗi: {e}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+            let (_, result) = match run_build(&site, base_url, precompress) {
+                Ok(r) => r,
+                Err(code) => return code,
+            };
+            let started = std::time::Instant::now();
+            if let Err(e) = sotay::output::write_to_disk(&site.root, &output, &result.files) {
+                eprintln!("lỗi: {e}");
+                return ExitCode::from(match e {
+                    sotay::output::OutputError::Refused(_) => EXIT_USAGE,
+                    sotay::output::OutputError::Io(..) => EXIT_CONTENT,
+                });
+            }
+            if site.verbose {
+                eprintln!(
+                    "  {:<12} {:>8.1} ms",
+                    "write",
+                    started.elapsed().as_secs_f64() * 1000.0
+                );
+            }
+            eprintln!(
+                "đã dựng {} trang, {} tệp vào {}",
+                result.page_count,
+                result.files.len(),
+                output.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Command::Check { site } => match run_build(&site, None, false) {
+            Ok((_, result)) => {
+                eprintln!("ổn: {} trang không có lỗi", result.page_count);
+                ExitCode::SUCCESS
+            }
+            Err(code) => code,
+        },
+        Command::New { kind, path, root } => {
+            let kind = match kind {
+                NewKindArg::Page => sotay::scaffold::NewKind::Page,
+                NewKindArg::Document => sotay::scaffold::NewKind::Document,
+                NewKindArg::Faq => sotay::scaffold::NewKind::Faq,
+            };
+            let today = match sotay::resolve_today(None) {
+                Ok(t) => sotay::fields::format_date(t),
+                Err(e) => {
+                    eprintln!("lỗi: {e}");
+                    return ExitCode::from(EXIT_USAGE);
+                }
+            };
+            match sotay::scaffold::create(&root, &path, kind, &today) {
+                Ok(p) => {
+                    println!("{}", p.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("lỗi: {e}");
+                    ExitCode::from(EXIT_USAGE)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,466 @@
+//! Markdown to HTML, with anchors, a table of contents and plain-text sections.
+//!
+//! Pure: this module reads a body and calls back into [`Hooks`] for what it cannot know
+//! (where a link points, how prose is enriched with citations). It runs in two passes over
+//! each page: [`outline`] collects headings and links before any page is rendered (so links
+//! and anchors between pages can be checked), then [`render`] writes HTML. Both passes share
+//! [`Anchors`], so an anchor seen in the outline is the one written in the HTML.
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, TextMergeStream};
+use serde::Serialize;
+
+/// The Markdown extensions sotay enables: CommonMark plus tables, footnotes, strikethrough
+/// and task lists, and `{#id}` heading attributes for explicit anchors.
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Chooses anchors for headings; the legal model gives articles short anchors (`dieu-5`).
+pub trait AnchorPolicy: Sync {
+    /// The anchor for a heading, or `None` for the default (the slug of its text).
+    fn heading(&self, _level: u8, _text: &str) -> Option<String> {
+        None
+    }
+}
+
+/// Anchors are slugs of the heading text.
+pub struct DefaultAnchors;
+impl AnchorPolicy for DefaultAnchors {}
+
+/// Hands out unique anchors within one page, in document order.
+pub struct Anchors<'p> {
+    policy: &'p dyn AnchorPolicy,
+    used: std::collections::HashSet<String>,
+}
+
+impl<'p> Anchors<'p> {
+    /// A fresh allocator for one page.
+    pub fn new(policy: &'p dyn AnchorPolicy) -> Self {
+        Self {
+            policy,
+            used: std::collections::HashSet::new(),
+        }
+    }
+
+    /// The anchor of the next heading: explicit `{#id}`, else the policy's, else the slug,
+    /// made unique with `-1`, `-2`… so every heading can be linked to.
+    pub fn next(&mut self, level: u8, text: &str, explicit: Option<&str>) -> String {
+        let base = explicit
+            .map(str::to_owned)
+            .or_else(|| self.policy.heading(level, text))
+            .unwrap_or_else(|| crate::text::slug(text));
+        let base = if base.is_empty() {
+            "muc".to_owned()
+        } else {
+            base
+        };
+        let mut anchor = base.clone();
+        let mut n = 1;
+        while !self.used.insert(anchor.clone()) {
+            anchor = format!("{base}-{n}");
+            n += 1;
+        }
+        anchor
+    }
+}
+
+/// A heading found in a body.
+#[derive(Debug, Clone, Serialize)]
+pub struct Heading {
+    /// 1–6.
+    pub level: u8,
+    /// Plain text of the heading.
+    pub text: String,
+    /// Its unique anchor.
+    pub anchor: String,
+    /// Byte offset in the body.
+    #[serde(skip)]
+    pub offset: usize,
+}
+
+/// A link or image destination written in a body.
+#[derive(Debug, Clone)]
+pub struct LinkRef {
+    /// The destination as written.
+    pub dest: String,
+    /// Byte offset of the link in the body.
+    pub offset: usize,
+}
+
+/// What the first pass learns about a body.
+#[derive(Debug, Clone, Default)]
+pub struct Outline {
+    /// Headings, in order.
+    pub headings: Vec<Heading>,
+    /// Links and images, in order.
+    pub links: Vec<LinkRef>,
+}
+
+fn level_number(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+/// First pass: headings with their anchors, and every link destination.
+pub fn outline(body: &str, policy: &dyn AnchorPolicy) -> Outline {
+    let mut out = Outline::default();
+    let mut anchors = Anchors::new(policy);
+    let mut heading: Option<(u8, Option<String>, usize, String)> = None;
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                heading = Some((
+                    level_number(level),
+                    id.map(|i| i.to_string()),
+                    range.start,
+                    String::new(),
+                ));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, id, offset, text)) = heading.take() {
+                    let text = text.trim().to_owned();
+                    let anchor = anchors.next(level, &text, id.as_deref());
+                    out.headings.push(Heading {
+                        level,
+                        text,
+                        anchor,
+                        offset,
+                    });
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, _, text)) = heading.as_mut() {
+                    text.push_str(&t);
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. }) => {
+                out.links.push(LinkRef {
+                    dest: dest_url.to_string(),
+                    offset: range.start,
+                });
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// What rendering needs from the rest of the build.
+pub trait Hooks {
+    /// The href to write for a destination written in Markdown; `None` keeps it as written.
+    fn resolve(&self, dest: &str) -> Option<String>;
+    /// Writes HTML for a run of prose. `section` is the anchor of the enclosing heading (so
+    /// "Điều 5" alone can mean this document's own article). The default escapes the text.
+    fn prose(&self, text: &str, _section: Option<&str>, out: &mut String) {
+        escape_into(text, out);
+    }
+}
+
+/// An entry of the table of contents.
+#[derive(Debug, Clone, Serialize)]
+pub struct TocEntry {
+    /// 2–6.
+    pub level: u8,
+    /// Heading text.
+    pub title: String,
+    /// Anchor to link to.
+    pub anchor: String,
+    /// Nested headings.
+    pub children: Vec<TocEntry>,
+}
+
+/// The plain text of a part of a page: from one heading to the next.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TextSection {
+    /// Anchor of the heading that starts it (`None` for text before the first heading).
+    pub anchor: Option<String>,
+    /// The heading's text (empty before the first heading).
+    pub heading: String,
+    /// Heading level (0 before the first heading).
+    pub level: u8,
+    /// Its text, one space between blocks.
+    pub text: String,
+}
+
+/// The output of the second pass.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// Body HTML.
+    pub html: String,
+    /// Nested table of contents (levels 2 and below).
+    pub toc: Vec<TocEntry>,
+    /// Plain text by heading, for the search index and summaries.
+    pub sections: Vec<TextSection>,
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// Escapes text for HTML, returning a new string.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(text, &mut out);
+    out
+}
+
+fn build_toc(headings: &[(u8, String, String)]) -> Vec<TocEntry> {
+    fn insert(list: &mut Vec<TocEntry>, entry: TocEntry) {
+        match list.last_mut() {
+            Some(last) if entry.level > last.level => insert(&mut last.children, entry),
+            _ => list.push(entry),
+        }
+    }
+    let mut toc = Vec::new();
+    for (level, title, anchor) in headings.iter().filter(|(l, _, _)| *l >= 2) {
+        insert(
+            &mut toc,
+            TocEntry {
+                level: *level,
+                title: title.clone(),
+                anchor: anchor.clone(),
+                children: Vec::new(),
+            },
+        );
+    }
+    toc
+}
+
+/// Second pass: HTML, table of contents and text sections.
+pub fn render(body: &str, policy: &dyn AnchorPolicy, hooks: &dyn Hooks) -> Rendered {
+    let events: Vec<Event<'_>> = TextMergeStream::new(Parser::new_ext(body, options())).collect();
+    let mut anchors = Anchors::new(policy);
+    let mut out_events: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    let mut toc_items = Vec::new();
+    let mut sections = vec![TextSection::default()];
+    let mut link_depth = 0usize;
+    let mut code_depth = 0usize;
+    let mut i = 0;
+    while i < events.len() {
+        match &events[i] {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                // Gather the heading's events to know its text before writing its id.
+                let end = events[i..]
+                    .iter()
+                    .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
+                    .map_or(events.len(), |p| i + p);
+                let text: String = events[i + 1..end]
+                    .iter()
+                    .filter_map(|e| match e {
+                        Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                        _ => None,
+                    })
+                    .collect::<String>()
+                    .trim()
+                    .to_owned();
+                let level_n = level_number(*level);
+                let anchor = anchors.next(level_n, &text, id.as_deref());
+                toc_items.push((level_n, text.clone(), anchor.clone()));
+                sections.push(TextSection {
+                    anchor: Some(anchor.clone()),
+                    heading: text,
+                    level: level_n,
+                    text: String::new(),
+                });
+                out_events.push(Event::Start(Tag::Heading {
+                    level: *level,
+                    id: Some(CowStr::from(anchor)),
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                }));
+                out_events.extend(events[i + 1..end].iter().cloned());
+                if end < events.len() {
+                    out_events.push(events[end].clone());
+                }
+                i = end + 1;
+                continue;
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                link_depth += 1;
+                let dest = hooks
+                    .resolve(dest_url)
+                    .map_or_else(|| dest_url.clone(), CowStr::from);
+                out_events.push(Event::Start(Tag::Link {
+                    link_type: *link_type,
+                    dest_url: dest,
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = hooks
+                    .resolve(dest_url)
+                    .map_or_else(|| dest_url.clone(), CowStr::from);
+                out_events.push(Event::Start(Tag::Image {
+                    link_type: *link_type,
+                    dest_url: dest,
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            Event::End(TagEnd::Link) => {
+                link_depth = link_depth.saturating_sub(1);
+                out_events.push(events[i].clone());
+            }
+            Event::Start(Tag::CodeBlock(_)) => {
+                code_depth += 1;
+                out_events.push(events[i].clone());
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                code_depth = code_depth.saturating_sub(1);
+                out_events.push(events[i].clone());
+            }
+            Event::Text(t) => {
+                let section = sections.last_mut().expect("sections start non-empty");
+                section.text.push_str(t);
+                if link_depth == 0 && code_depth == 0 {
+                    let mut html = String::with_capacity(t.len() + 16);
+                    hooks.prose(t, section.anchor.as_deref(), &mut html);
+                    out_events.push(Event::InlineHtml(CowStr::from(html)));
+                } else {
+                    out_events.push(events[i].clone());
+                }
+            }
+            Event::Code(t) => {
+                sections
+                    .last_mut()
+                    .expect("sections start non-empty")
+                    .text
+                    .push_str(t);
+                out_events.push(events[i].clone());
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => {
+                let section = sections.last_mut().expect("sections start non-empty");
+                if !section.text.ends_with(' ') && !section.text.is_empty() {
+                    section.text.push(' ');
+                }
+                out_events.push(events[i].clone());
+            }
+            other => out_events.push(other.clone()),
+        }
+        i += 1;
+    }
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, out_events.into_iter());
+    for s in &mut sections {
+        let trimmed = s.text.trim_end().len();
+        s.text.truncate(trimmed);
+    }
+    if sections[0].text.is_empty() && sections.len() > 1 {
+        sections.remove(0);
+    }
+    Rendered {
+        html,
+        toc: build_toc(&toc_items),
+        sections,
+    }
+}
+
+/// Byte offset of a 1-based line and column (in characters) inside a text.
+pub fn offset_of_line_col(text: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let line_text = text[line_start.min(text.len())..]
+        .split('\n')
+        .next()
+        .unwrap_or("");
+    line_start
+        + line_text
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(line_text.len(), |(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Plain;
+    impl Hooks for Plain {
+        fn resolve(&self, dest: &str) -> Option<String> {
+            dest.ends_with(".md").then(|| "/x/".to_owned())
+        }
+    }
+
+    #[test]
+    fn headings_get_unique_vietnamese_anchors() {
+        let body = "## Hỏi đáp\n\ntext\n\n## Hỏi đáp\n\n### Văn hóa {#vh}\n";
+        let o = outline(body, &DefaultAnchors);
+        let anchors: Vec<_> = o.headings.iter().map(|h| h.anchor.as_str()).collect();
+        assert_eq!(anchors, ["hoi-dap", "hoi-dap-1", "vh"]);
+        let r = render(body, &DefaultAnchors, &Plain);
+        assert!(r.html.contains(r#"<h2 id="hoi-dap-1">"#), "{}", r.html);
+        assert_eq!(r.toc.len(), 2);
+        assert_eq!(r.toc[1].children[0].anchor, "vh");
+    }
+
+    #[test]
+    fn links_are_resolved_and_text_is_escaped() {
+        let r = render("[a](b.md) <x> & y", &DefaultAnchors, &Plain);
+        assert!(r.html.contains(r#"<a href="/x/">a</a>"#), "{}", r.html);
+        assert!(r.html.contains("&amp; y"), "{}", r.html);
+    }
+
+    #[test]
+    fn sections_follow_headings() {
+        let r = render(
+            "Mở đầu.\n\n## Điều 1\n\nMột\nhai.\n",
+            &DefaultAnchors,
+            &Plain,
+        );
+        assert_eq!(r.sections.len(), 2);
+        assert_eq!(r.sections[0].text, "Mở đầu.");
+        assert_eq!(r.sections[1].anchor.as_deref(), Some("dieu-1"));
+        assert_eq!(r.sections[1].text, "Một hai.");
+    }
+
+    #[test]
+    fn gfm_extensions_are_on() {
+        let r = render(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~x~~\n\n- [x] done\n\nA[^1]\n\n[^1]: note\n",
+            &DefaultAnchors,
+            &Plain,
+        );
+        for needle in ["<table>", "<del>", "checkbox", "footnote"] {
+            assert!(r.html.contains(needle), "{needle} missing in {}", r.html);
+        }
+    }
+
+    #[test]
+    fn offsets_from_line_and_column() {
+        assert_eq!(offset_of_line_col("ab\ncdé\n", 2, 3), 5);
+        assert_eq!(offset_of_line_col("ab\ncdé\n", 1, 1), 0);
+    }
+}

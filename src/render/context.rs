@@ -1,0 +1,190 @@
+//! Template contexts: what a template sees, as JSON.
+//!
+//! The names here are the theme's contract (documented in ARCHITECTURE.md). Every URL in a
+//! context already carries the site's base path, so templates never build URLs themselves.
+
+use crate::config::SiteConfig;
+use crate::content::{ContentTree, Page};
+use crate::fields::format_date;
+use crate::frontmatter::Kind;
+use crate::markdown::{Rendered, TocEntry};
+use serde_json::{json, Value};
+
+/// What every template sees.
+pub struct Globals<'a> {
+    /// Site configuration.
+    pub config: &'a SiteConfig,
+    /// Build date.
+    pub today: time::Date,
+    /// Static asset name → hashed URL.
+    pub assets: &'a serde_json::Map<String, Value>,
+}
+
+impl Globals<'_> {
+    /// The base context, to which page data is added.
+    pub fn base(&self, current_path: &str) -> Value {
+        let mut config = serde_json::to_value(self.config).unwrap_or(Value::Null);
+        if let Some(menu) = config.get_mut("menu").and_then(Value::as_array_mut) {
+            for item in menu {
+                if let Some(url) = item.get("url").and_then(Value::as_str) {
+                    let full = if url.starts_with('/') {
+                        self.config.url(url)
+                    } else {
+                        url.to_owned()
+                    };
+                    item["url"] = Value::String(full);
+                }
+            }
+        }
+        json!({
+            "config": config,
+            "today": format_date(self.today),
+            "assets": self.assets,
+            "current_path": current_path,
+            "current_url": self.config.url(current_path),
+        })
+    }
+}
+
+/// Cuts plain text to about `max` characters at a word boundary.
+pub fn truncate_words(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
+}
+
+/// A short description of a page for listings.
+pub fn summary(config: &SiteConfig, page: &Page, extra: Option<&Value>) -> Value {
+    let mut v = json!({
+        "title": page.meta.title,
+        "url": config.url(&page.url),
+        "path": page.url,
+        "description": page.meta.description,
+        "date": page.meta.date.map(format_date),
+        "updated": page.meta.updated.map(format_date),
+        "kind": page.meta.kind,
+        "weight": page.meta.weight,
+    });
+    if let (Some(obj), Some(Value::Object(extra))) = (v.as_object_mut(), extra) {
+        for (k, val) in extra {
+            obj.insert(k.clone(), val.clone());
+        }
+    }
+    v
+}
+
+/// Breadcrumbs from the home page to the page itself.
+pub fn breadcrumbs(config: &SiteConfig, tree: &ContentTree, index: usize) -> Vec<Value> {
+    let mut chain = tree.ancestors(index);
+    chain.push(index);
+    chain
+        .into_iter()
+        .map(|i| json!({"title": tree.pages[i].meta.title, "url": config.url(&tree.pages[i].url)}))
+        .collect()
+}
+
+fn toc_value(toc: &[TocEntry]) -> Value {
+    serde_json::to_value(toc).unwrap_or(Value::Array(Vec::new()))
+}
+
+/// The template to use for a page.
+pub fn template_for(page: &Page) -> String {
+    if let Some(t) = &page.meta.template {
+        return t.clone();
+    }
+    if page.url == "/" {
+        return "index.html".into();
+    }
+    if page.is_section {
+        return "section.html".into();
+    }
+    match page.meta.kind {
+        Kind::Document => "document.html",
+        Kind::Faq => "faq.html",
+        Kind::News => "news.html",
+        Kind::Page => "page.html",
+    }
+    .into()
+}
+
+/// Escapes JSON for an HTML `<script type="application/ld+json">` block.
+pub fn json_for_script(value: &Value) -> String {
+    serde_json::to_string(value)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// The `page` object of a page's context. `extra` adds (or overrides) keys, which is how
+/// the legal model and listings contribute without this module knowing them.
+pub fn page_value(
+    config: &SiteConfig,
+    tree: &ContentTree,
+    index: usize,
+    rendered: &Rendered,
+    summaries: &[Value],
+    extra: Value,
+) -> Value {
+    let page = &tree.pages[index];
+    let summary_text = rendered
+        .sections
+        .iter()
+        .find(|s| !s.text.is_empty())
+        .map(|s| truncate_words(&s.text, 200))
+        .unwrap_or_default();
+    let topics: Vec<Value> = page
+        .meta
+        .topics
+        .iter()
+        .map(|t| json!({"title": t, "url": config.url(&format!("/chu-de/{}/", crate::text::slug(t)))}))
+        .collect();
+    let mut v = json!({
+        "title": page.meta.title,
+        "description": page.meta.description.clone().unwrap_or_else(|| summary_text.clone()),
+        "url": config.url(&page.url),
+        "path": page.url,
+        "permalink": config.permalink(&page.url),
+        "kind": page.meta.kind,
+        "is_section": page.is_section,
+        "date": page.meta.date.map(format_date),
+        "updated": page.meta.updated.map(format_date),
+        "author": page.meta.author,
+        "draft": page.meta.draft,
+        "topics": topics,
+        "content": rendered.html,
+        "toc": toc_value(&rendered.toc),
+        "summary": summary_text,
+        "breadcrumbs": breadcrumbs(config, tree, index),
+        "pages": page.pages.iter().map(|&i| summaries[i].clone()).collect::<Vec<_>>(),
+        "subsections": page.subsections.iter().map(|&i| summaries[i].clone()).collect::<Vec<_>>(),
+        "source_path": page.source.path,
+    });
+    if let (Some(obj), Value::Object(extra)) = (v.as_object_mut(), extra) {
+        for (k, val) in extra {
+            obj.insert(k, val);
+        }
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_cuts_at_words() {
+        assert_eq!(truncate_words("một hai ba", 20), "một hai ba");
+        assert_eq!(truncate_words("một hai, ba bốn", 9), "một hai…");
+    }
+
+    #[test]
+    fn script_json_cannot_close_the_script() {
+        let s = json_for_script(&json!({"a": "</script><b>"}));
+        assert!(!s.contains("</script"));
+        assert!(s.contains("\\u003c/script\\u003e"));
+    }
+}

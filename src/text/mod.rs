@@ -1,0 +1,188 @@
+//! Vietnamese text handling: normalization, search keys, slugs and document numbers.
+//!
+//! This module implements the project's text contract (`tests/data/vietnamese-text-spec.md`)
+//! and nothing else: it knows no HTML, no pages and no index format. Every other stage that
+//! touches Vietnamese words (URLs, anchors, citation linking, the search index) goes through
+//! here so that the build, the command-line search and the browser client agree.
+
+mod number;
+
+pub use number::{canonical_number, extract_numbers, is_valid_number, NumberMatch};
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// Converts text to Unicode NFC.
+///
+/// Editors on some systems save decomposed text and phones may send decomposed queries;
+/// everything downstream compares NFC strings, so normalization happens once, at the edge.
+pub fn nfc(text: &str) -> String {
+    if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+    {
+        return text.to_owned();
+    }
+    text.nfc().collect()
+}
+
+/// The five Vietnamese tone marks and the digit each one contributes to a toned key.
+fn tone_digit(mark: char) -> Option<char> {
+    match mark {
+        '\u{301}' => Some('1'),
+        '\u{300}' => Some('2'),
+        '\u{309}' => Some('3'),
+        '\u{303}' => Some('4'),
+        '\u{323}' => Some('5'),
+        _ => None,
+    }
+}
+
+/// Initial consonants after which a lone `y` is respelled `i` (the spec's i/y rule).
+const Y_INITIALS: &[&str] = &[
+    "b", "ch", "d", "đ", "g", "gh", "h", "k", "kh", "l", "m", "n", "ng", "ngh", "nh", "p", "ph",
+    "qu", "r", "s", "t", "th", "tr", "v", "x",
+];
+
+/// Applies the i/y rule to a toneless, lowercased syllable: `ky` → `ki`, `quy` → `qui`.
+fn apply_iy_rule(syllable: &mut String) {
+    if let Some(initial) = syllable.strip_suffix('y') {
+        if Y_INITIALS.contains(&initial) {
+            syllable.pop();
+            syllable.push('i');
+        }
+    }
+}
+
+/// The toned key of one token: tone placement and i/y spelling no longer matter, tones do.
+///
+/// `hóa` and `hoá` both give `hoa1`; `người` gives `ngươi2`.
+pub fn toned_key(token: &str) -> String {
+    let mut base = String::with_capacity(token.len());
+    let mut tones = String::new();
+    for c in token.nfd().flat_map(char::to_lowercase) {
+        match tone_digit(c) {
+            Some(d) => tones.push(d),
+            None => base.push(c),
+        }
+    }
+    let mut key: String = base.nfc().collect();
+    apply_iy_rule(&mut key);
+    key.push_str(&tones);
+    key
+}
+
+/// Folds one character sequence to plain ASCII-like letters: marks dropped, `đ` → `d`.
+fn fold_into(text: &str, out: &mut String) {
+    for c in text.nfd().flat_map(char::to_lowercase) {
+        if is_combining_mark(c) {
+            continue;
+        }
+        out.push(if c == 'đ' { 'd' } else { c });
+    }
+}
+
+/// The folded key of one token: what a person types without a Vietnamese keyboard.
+///
+/// `Đảng` gives `dang`, `kỷ` gives `ki`.
+pub fn folded_key(token: &str) -> String {
+    let mut key = String::with_capacity(token.len());
+    fold_into(token, &mut key);
+    apply_iy_rule(&mut key);
+    key
+}
+
+/// Folds text without the i/y rule, keeping every other character: used where spelling
+/// must survive (slugs, document numbers).
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out);
+    out
+}
+
+/// A URL- and anchor-safe slug: `Quyết định 1847/QĐ-TTg` → `quyet-dinh-1847-qd-ttg`.
+pub fn slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_dash = false;
+    for c in fold(text).chars() {
+        if c.is_ascii_alphanumeric() {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            pending_dash = true;
+        }
+    }
+    out
+}
+
+/// A token of running text: a run of letters and digits with its byte range in the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token<'a> {
+    /// The token as written (not lowercased).
+    pub text: &'a str,
+    /// Byte offset of the token in the text it was cut from.
+    pub start: usize,
+}
+
+/// Splits NFC text into tokens: runs of Unicode letters, digits and combining marks.
+///
+/// Combining marks are kept inside tokens so that text which slipped through un-normalized
+/// still yields whole syllables.
+pub fn tokens(text: &str) -> impl Iterator<Item = Token<'_>> + '_ {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let start = loop {
+            let (i, c) = chars.next()?;
+            if c.is_alphanumeric() {
+                break i;
+            }
+        };
+        let mut end = text.len();
+        while let Some(&(i, c)) = chars.peek() {
+            if c.is_alphanumeric() || is_combining_mark(c) {
+                chars.next();
+            } else {
+                end = i;
+                break;
+            }
+        }
+        Some(Token {
+            text: &text[start..end],
+            start,
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slug_collapses_punctuation_and_trims() {
+        assert_eq!(slug("  Hỏi – đáp  "), "hoi-dap");
+        assert_eq!(slug("Điều 5. Trang phục"), "dieu-5-trang-phuc");
+        assert_eq!(slug("---"), "");
+    }
+
+    #[test]
+    fn iy_rule_only_touches_lone_y_after_initial() {
+        assert_eq!(folded_key("thủy"), "thuy");
+        assert_eq!(folded_key("quyết"), "quyet");
+        assert_eq!(folded_key("Mỹ"), "mi");
+        assert_eq!(toned_key("y"), "y");
+    }
+
+    #[test]
+    fn tokens_split_on_punctuation_and_keep_offsets() {
+        let t: Vec<_> = tokens("Văn hóa, công-vụ 2019").collect();
+        let texts: Vec<_> = t.iter().map(|t| t.text).collect();
+        assert_eq!(texts, ["Văn", "hóa", "công", "vụ", "2019"]);
+        assert_eq!(t[1].start, "Văn ".len());
+    }
+
+    #[test]
+    fn nfc_composes_decomposed_input() {
+        assert_eq!(nfc("ho\u{0061}\u{0301}"), "hoá");
+    }
+}

@@ -1,0 +1,177 @@
+//! The one place that touches `serde_yaml`.
+//!
+//! `serde_yaml` is deprecated upstream; keeping it behind this module (which exposes only our
+//! own [`Yaml`] tree and top-level entries with their line numbers) means swapping it for
+//! another parser touches one file.
+
+use std::fmt;
+
+/// A YAML value, reduced to what front matter and `site.yaml` use.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Yaml {
+    /// `~`, `null` or an empty value.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A floating-point number.
+    Float(f64),
+    /// Any string, including unquoted dates (YAML 1.2 has no timestamp type).
+    Str(String),
+    /// A sequence.
+    List(Vec<Yaml>),
+    /// A mapping with string keys, in document order.
+    Map(Vec<(String, Yaml)>),
+}
+
+impl Yaml {
+    /// A short Vietnamese name of the value's type, for "expected X, found Y" messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Yaml::Null => "rỗng",
+            Yaml::Bool(_) => "true/false",
+            Yaml::Int(_) => "số nguyên",
+            Yaml::Float(_) => "số thực",
+            Yaml::Str(_) => "chuỗi",
+            Yaml::List(_) => "danh sách",
+            Yaml::Map(_) => "bảng khóa–giá trị",
+        }
+    }
+}
+
+/// A top-level key of a mapping document, with the line it starts on.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The key.
+    pub key: String,
+    /// Its value.
+    pub value: Yaml,
+    /// 1-based line of the key inside the parsed text (0 when it could not be located).
+    pub line: usize,
+    /// 1-based column of the key.
+    pub column: usize,
+}
+
+/// A YAML syntax error, or a document that is not a mapping.
+#[derive(Debug, Clone)]
+pub struct YamlError {
+    /// 1-based line inside the parsed text.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// The parser's message.
+    pub message: String,
+}
+
+impl fmt::Display for YamlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+fn convert(value: serde_yaml::Value) -> Result<Yaml, String> {
+    use serde_yaml::Value as V;
+    Ok(match value {
+        V::Null => Yaml::Null,
+        V::Bool(b) => Yaml::Bool(b),
+        V::Number(n) => match n.as_i64() {
+            Some(i) => Yaml::Int(i),
+            None => Yaml::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        V::String(s) => Yaml::Str(s),
+        V::Sequence(items) => Yaml::List(items.into_iter().map(convert).collect::<Result<_, _>>()?),
+        V::Mapping(map) => {
+            let mut out = Vec::with_capacity(map.len());
+            for (k, v) in map {
+                let key = match k {
+                    V::String(s) => s,
+                    V::Number(n) => n.to_string(),
+                    V::Bool(b) => b.to_string(),
+                    other => return Err(format!("khóa không phải chuỗi: {other:?}")),
+                };
+                out.push((key, convert(v)?));
+            }
+            Yaml::Map(out)
+        }
+        V::Tagged(tagged) => convert(tagged.value)?,
+    })
+}
+
+/// Finds where a top-level key is written: the first line starting with `key:` at column 1.
+fn locate_key(text: &str, key: &str) -> (usize, usize) {
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start_matches(['"', '\'']);
+        if let Some(rest) = trimmed.strip_prefix(key) {
+            let rest = rest.trim_start_matches(['"', '\'']);
+            if rest.trim_start().starts_with(':') && !line.starts_with([' ', '\t']) {
+                return (i + 1, 1);
+            }
+        }
+    }
+    (0, 0)
+}
+
+/// Parses a YAML document that must be a mapping (or empty) into its top-level entries.
+pub fn parse_mapping(text: &str) -> Result<Vec<Entry>, YamlError> {
+    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+        let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+        YamlError {
+            line,
+            column,
+            message: e.to_string(),
+        }
+    })?;
+    let tree = convert(value).map_err(|message| YamlError {
+        line: 1,
+        column: 1,
+        message,
+    })?;
+    match tree {
+        Yaml::Null => Ok(Vec::new()),
+        Yaml::Map(entries) => Ok(entries
+            .into_iter()
+            .map(|(key, value)| {
+                let (line, column) = locate_key(text, &key);
+                Entry {
+                    key,
+                    value,
+                    line,
+                    column,
+                }
+            })
+            .collect()),
+        other => Err(YamlError {
+            line: 1,
+            column: 1,
+            message: format!(
+                "cần một bảng khóa–giá trị (key: value), nhưng gặp {}",
+                other.type_name()
+            ),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_keep_order_and_lines() {
+        let e = parse_mapping("title: \"A\"\n\ndate: 2019-08-07\ntopics: [a, b]\n").unwrap();
+        assert_eq!(e[0].key, "title");
+        assert_eq!(e[1].line, 3);
+        assert_eq!(e[1].value, Yaml::Str("2019-08-07".into()));
+        assert_eq!(
+            e[2].value,
+            Yaml::List(vec![Yaml::Str("a".into()), Yaml::Str("b".into())])
+        );
+    }
+
+    #[test]
+    fn syntax_errors_carry_a_position() {
+        let err = parse_mapping("title: \"A\nb: [").unwrap_err();
+        assert!(err.line >= 1);
+        assert!(parse_mapping("- a\n- b\n").is_err());
+    }
+}
