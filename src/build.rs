@@ -6,7 +6,7 @@
 //! that the caller writes to disk (`build`), keeps in memory (`serve`) or drops (`check`).
 
 use crate::config::SiteConfig;
-use crate::content::ContentTree;
+use crate::content::{ContentTree, GeneratedPage};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::frontmatter::Kind;
 use crate::legal::{self, LegalIndex};
@@ -47,19 +47,6 @@ pub struct BuildResult {
     pub timings: Vec<(&'static str, Duration)>,
     /// Number of content pages rendered.
     pub page_count: usize,
-}
-
-/// A page produced by the build itself rather than from a Markdown file (listings).
-#[derive(Debug, Clone)]
-pub struct GeneratedPage {
-    /// Site path (`/van-ban/loai/quyet-dinh/`).
-    pub path: String,
-    /// Template to render it with.
-    pub template: String,
-    /// Title (also used in breadcrumbs and the sitemap).
-    pub title: String,
-    /// Extra keys for the `page` object of the context.
-    pub data: Value,
 }
 
 struct Timer {
@@ -253,7 +240,7 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
         result.timings = timer.timings;
         return result;
     };
-    let generated_pages: Vec<GeneratedPage> = Vec::new();
+    let generated_pages: Vec<GeneratedPage> = legal::generated_pages(&tree, &legal, &config);
     let generated: HashSet<String> = generated_pages.iter().map(|g| g.path.clone()).collect();
     let link_index = LinkIndex::new(&tree, &anchors, &generated, &config.base_path);
     for (i, outline) in outlines.iter().enumerate() {
@@ -340,8 +327,32 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
             (output_path(&p.url), html)
         })
         .collect();
+    let generated_html: Vec<(String, Result<String, Diagnostic>)> = generated_pages
+        .par_iter()
+        .map(|g| {
+            let mut ctx = globals.base(&g.path);
+            let mut page = json!({
+                "title": g.title,
+                "url": config.url(&g.path),
+                "path": g.path,
+                "permalink": config.permalink(&g.path),
+                "kind": "listing",
+                "breadcrumbs": [
+                    {"title": tree.pages.first().map_or(config.title.as_str(), |p| p.meta.title.as_str()), "url": config.url("/")},
+                    {"title": g.title, "url": config.url(&g.path)},
+                ],
+            });
+            if let (Some(obj), Value::Object(data)) = (page.as_object_mut(), &g.data) {
+                for (k, v) in data {
+                    obj.insert(k.clone(), v.clone());
+                }
+            }
+            ctx["page"] = page;
+            (output_path(&g.path), renderer.render(&g.template, &ctx))
+        })
+        .collect();
     let mut template_errors = HashSet::new();
-    for (path, html) in pages_html {
+    for (path, html) in pages_html.into_iter().chain(generated_html) {
         match html {
             Ok(h) => files.insert_bytes(path, h),
             Err(d) => {
@@ -374,6 +385,12 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
     }
     timer.lap("extras");
 
+    let search_docs = search_docs(&tree, &legal, &rendered);
+    for (path, bytes) in crate::search::build_index(&search_docs) {
+        files.insert_bytes(path, bytes);
+    }
+    timer.lap("search");
+
     if opts.precompress && !diagnostics.has_errors() {
         if let Err(e) = files.precompress() {
             diagnostics.push(Diagnostic::global_error(format!("không nén được: {e}")));
@@ -386,6 +403,43 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
     result.files = files;
     result.timings = timer.timings;
     result
+}
+
+/// The search index's view of the site: every page's text by section, from the pipeline
+/// (never re-parsed from HTML).
+fn search_docs(
+    tree: &ContentTree,
+    legal: &LegalIndex,
+    rendered: &[Rendered],
+) -> Vec<crate::search::SearchDoc> {
+    tree.pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let doc = p.meta.document.as_ref();
+            crate::search::SearchDoc {
+                path: p.url.clone(),
+                title: p.meta.title.clone(),
+                breadcrumb: tree
+                    .ancestors(i)
+                    .into_iter()
+                    .map(|a| tree.pages[a].meta.title.clone())
+                    .collect(),
+                number: doc.and_then(|d| d.canonical.clone()),
+                number_display: doc.and_then(|d| d.number.clone()),
+                cites: legal::cited_numbers(legal, i),
+                sections: rendered[i]
+                    .sections
+                    .iter()
+                    .map(|s| crate::search::SearchSection {
+                        anchor: s.anchor.clone(),
+                        heading: s.heading.clone(),
+                        text: s.text.clone(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 /// 404 page, sitemap, robots.txt, Atom feed and alias redirects.

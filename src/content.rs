@@ -51,6 +51,19 @@ impl Page {
     }
 }
 
+/// A page produced by the build itself rather than from a Markdown file (listings).
+#[derive(Debug, Clone)]
+pub struct GeneratedPage {
+    /// Site path (`/van-ban/loai/quyet-dinh/`).
+    pub path: String,
+    /// Template to render it with.
+    pub template: String,
+    /// Title (also used in breadcrumbs and the sitemap).
+    pub title: String,
+    /// Extra keys for the `page` object of the context.
+    pub data: serde_json::Value,
+}
+
 /// All pages of the site, with lookups.
 #[derive(Debug, Default)]
 pub struct ContentTree {

@@ -9,9 +9,11 @@ mod citations;
 pub use anchors::{structural_anchor, DocumentAnchors, LEGAL_ANCHORS};
 pub use citations::link_prose;
 
-use crate::content::ContentTree;
+use crate::config::SiteConfig;
+use crate::content::{ContentTree, GeneratedPage};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::frontmatter::Kind;
+use crate::markdown::Rendered;
 use std::collections::HashMap;
 use time::Date;
 
@@ -54,4 +56,39 @@ pub fn index(tree: &ContentTree, today: Date, diagnostics: &mut Diagnostics) -> 
         }
     }
     legal
+}
+
+/// Pages the legal model adds: documents index and facets, timeline, topics, FAQ index.
+pub fn generated_pages(
+    _tree: &ContentTree,
+    _legal: &LegalIndex,
+    _config: &SiteConfig,
+) -> Vec<GeneratedPage> {
+    Vec::new()
+}
+
+/// Extra keys for a page's template context (`document`, `faq`, `cited_by`, `jsonld`).
+pub fn page_extra(
+    _tree: &ContentTree,
+    _legal: &LegalIndex,
+    _config: &SiteConfig,
+    _index: usize,
+    _rendered: &Rendered,
+) -> serde_json::Value {
+    serde_json::Value::Null
+}
+
+/// Warnings that need the whole site: numbers cited but not in the site, stale statuses.
+pub fn check(
+    _tree: &ContentTree,
+    _legal: &LegalIndex,
+    _rendered: &[Rendered],
+    _today: Date,
+    _diagnostics: &mut Diagnostics,
+) {
+}
+
+/// Canonical numbers a page cites (for search: a number query also finds citing pages).
+pub fn cited_numbers(_legal: &LegalIndex, _index: usize) -> Vec<String> {
+    Vec::new()
 }
