@@ -140,14 +140,24 @@ fn render_page(model: &Model, plan: &Plan, seed: u64, i: usize) -> (String, usiz
     (s, body.split_whitespace().count())
 }
 
-/// Write all pages using every core; returns (words, bytes) per page.
-fn write_pages(args: &Args, model: &Model, plan: &Plan) -> Result<Vec<(usize, usize)>, String> {
+/// Body word count and file size of one written page.
+#[derive(Clone, Copy, Default)]
+struct PageStat {
+    words: usize,
+    bytes: usize,
+}
+
+/// What one writer thread produced: (page index, stats) for the pages it wrote.
+type Written = Result<Vec<(usize, PageStat)>, String>;
+
+/// Write all pages using every core; returns the stats of every page, in page order.
+fn write_pages(args: &Args, model: &Model, plan: &Plan) -> Result<Vec<PageStat>, String> {
     let content = args.out.join("content");
     let n = plan.pages.len();
     let threads = std::thread::available_parallelism().map_or(1, |t| t.get().min(8));
     let done = AtomicUsize::new(0);
     let started = Instant::now();
-    let results: Vec<Result<Vec<(usize, usize, usize)>, String>> = std::thread::scope(|scope| {
+    let results: Vec<Written> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 let (content, done) = (&content, &done);
@@ -156,7 +166,13 @@ fn write_pages(args: &Args, model: &Model, plan: &Plan) -> Result<Vec<(usize, us
                     for i in (t..n).step_by(threads) {
                         let (text, words) = render_page(model, plan, args.seed, i);
                         write(&content.join(plan.page_path(i)), &text)?;
-                        out.push((i, words, text.len()));
+                        out.push((
+                            i,
+                            PageStat {
+                                words,
+                                bytes: text.len(),
+                            },
+                        ));
                         let k = done.fetch_add(1, Ordering::Relaxed) + 1;
                         if k % PROGRESS_EVERY == 0 {
                             eprintln!(
@@ -177,10 +193,10 @@ fn write_pages(args: &Args, model: &Model, plan: &Plan) -> Result<Vec<(usize, us
             })
             .collect()
     });
-    let mut stats = vec![(0, 0); n];
+    let mut stats = vec![PageStat::default(); n];
     for r in results {
-        for (i, words, bytes) in r? {
-            stats[i] = (words, bytes);
+        for (i, stat) in r? {
+            stats[i] = stat;
         }
     }
     Ok(stats)
@@ -191,10 +207,10 @@ fn manifest(
     train: &train::Training,
     model: &Model,
     plan: &Plan,
-    stats: &[(usize, usize)],
+    stats: &[PageStat],
 ) -> String {
-    let total_words: usize = stats.iter().map(|s| s.0).sum();
-    let total_bytes: usize = stats.iter().map(|s| s.1).sum();
+    let total_words: usize = stats.iter().map(|s| s.words).sum();
+    let total_bytes: usize = stats.iter().map(|s| s.bytes).sum();
     let avg = total_words as f64 / stats.len().max(1) as f64;
     let mut m = String::with_capacity(plan.pages.len() * 200);
     m.push_str("{\n\"generator\": \"sotay benches/gen_corpus.rs\",\n");
@@ -233,17 +249,18 @@ fn manifest(
         })
         .collect();
     let _ = writeln!(m, "\"sections\": [{}],\n\"pages\": [", sections.join(", "));
-    for (i, (p, (words, _))) in plan.pages.iter().zip(stats).enumerate() {
+    for (i, (p, stat)) in plan.pages.iter().zip(stats).enumerate() {
         let (number, articles) = match p.doc.map(|k| &plan.docs[k]) {
             Some(d) => (json_quote(&d.number), d.articles.to_string()),
             None => ("null".to_owned(), "null".to_owned()),
         };
         let _ = writeln!(
             m,
-            "{{\"path\": {}, \"title\": {}, \"section\": {}, \"words\": {words}, \"number\": {number}, \"articles\": {articles}}}{}",
+            "{{\"path\": {}, \"title\": {}, \"section\": {}, \"words\": {}, \"number\": {number}, \"articles\": {articles}}}{}",
             json_quote(&plan.page_path(i)),
             json_quote(&p.title),
             json_quote(&plan.sections[p.section].0),
+            stat.words,
             if i + 1 < plan.pages.len() { "," } else { "" }
         );
     }
@@ -325,8 +342,8 @@ fn run() -> Result<(), String> {
         &args.out.join("manifest.json"),
         &manifest(&args, &train, &model, &plan, &stats),
     )?;
-    let words: usize = stats.iter().map(|s| s.0).sum();
-    let bytes: usize = stats.iter().map(|s| s.1).sum();
+    let words: usize = stats.iter().map(|s| s.words).sum();
+    let bytes: usize = stats.iter().map(|s| s.bytes).sum();
     eprintln!(
         "gen_corpus: wrote {} pages ({} documents) in {} sections to {}: {:.1} MB of Markdown, \
          avg {:.0} words/page, {} training words, {:.2} s",

@@ -301,3 +301,49 @@ pub(crate) fn tail_inventory() -> Vec<String> {
     out.truncate(TAIL_SIZE);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_fold_vietnamese() {
+        assert_eq!(slugify("Quyết định 1847/QĐ-TTg"), "quyet-dinh-1847-qd-ttg");
+        assert_eq!(slugify("  Hòa giải ở cơ sở!  "), "hoa-giai-o-co-so");
+        assert_eq!(slugify("Đường Nguyễn Trãi"), "duong-nguyen-trai");
+    }
+
+    #[test]
+    fn composes_nfd_in_any_mark_order() {
+        // "ộ" as o + dot below + circumflex (NFD order) and o + circumflex + dot below.
+        assert_eq!(compose_vietnamese("to\u{323}\u{302}i"), "tội");
+        assert_eq!(compose_vietnamese("to\u{302}\u{323}i"), "tội");
+        assert_eq!(compose_vietnamese("Thu\u{309}y"), "Thủy");
+        assert_eq!(compose_vietnamese("u\u{31B}o\u{31B}\u{300}ng"), "ường");
+    }
+
+    #[test]
+    fn respelling_keeps_case() {
+        let mut rng = Rng::new(1);
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..200 {
+            seen.insert(respell_tone("Ủy", &mut rng));
+        }
+        assert!(seen.contains(&Some("Uỷ".to_owned())));
+        assert!(seen.contains(&None));
+        assert_eq!(respell_tone("hoa", &mut rng), None);
+    }
+
+    #[test]
+    fn tail_syllables_are_valid() {
+        let tail = tail_inventory();
+        assert_eq!(tail.len(), TAIL_SIZE);
+        assert!(tail.iter().all(|s| s.chars().all(is_vietnamese_alnum)));
+        let bad = [
+            "ka", "ko", "ku", "ce", "ci", "cê", "gha", "ngho", "ngi", "quu", "quo", "boa",
+        ];
+        assert!(!tail.iter().any(|s| bad.iter().any(|b| s.starts_with(b))));
+        // Closed by a stop consonant: only the sắc or nặng tone.
+        assert!(!tail.iter().any(|s| s == "hàt" || s == "mảc" || s == "tâp"));
+    }
+}

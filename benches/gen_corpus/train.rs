@@ -207,7 +207,7 @@ fn keep_word(w: &str) -> bool {
         .chars()
         .any(|c| !c.is_ascii_digit() && c.is_alphanumeric());
     let long_ascii = w.is_ascii() && w.len() >= 8 && w.chars().all(|c| c.is_ascii_lowercase());
-    !(has_digit && has_letter) && !long_ascii
+    !(long_ascii || has_digit && has_letter)
 }
 
 /// Split cleaned lines into word and punctuation tokens. `!`, `?` and `…` end sentences
