@@ -17,7 +17,10 @@ use unicode_normalization::UnicodeNormalization;
 /// Editors on some systems save decomposed text and phones may send decomposed queries;
 /// everything downstream compares NFC strings, so normalization happens once, at the edge.
 pub fn nfc(text: &str) -> String {
-    if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+    // ASCII is always NFC; most Vietnamese text needs the quick check only.
+    if text.is_ascii()
+        || unicode_normalization::is_nfc_quick(text.chars())
+            == unicode_normalization::IsNormalized::Yes
     {
         return text.to_owned();
     }
