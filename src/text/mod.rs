@@ -17,14 +17,23 @@ use unicode_normalization::UnicodeNormalization;
 /// Editors on some systems save decomposed text and phones may send decomposed queries;
 /// everything downstream compares NFC strings, so normalization happens once, at the edge.
 pub fn nfc(text: &str) -> String {
-    // ASCII is always NFC; most Vietnamese text needs the quick check only.
-    if text.is_ascii()
+    if surely_nfc(text)
         || unicode_normalization::is_nfc_quick(text.chars())
             == unicode_normalization::IsNormalized::Yes
     {
         return text.to_owned();
     }
     text.nfc().collect()
+}
+
+/// A cheap test that covers nearly all Vietnamese text: characters below the combining
+/// marks (U+0300), precomposed Latin letters with diacritics (U+1E00–U+1EFF) and common
+/// punctuation (U+2010–U+206F) never change under NFC. Anything else takes the full check.
+fn surely_nfc(text: &str) -> bool {
+    text.chars().all(|c| {
+        let c = c as u32;
+        c < 0x300 || (0x1E00..=0x1EFF).contains(&c) || (0x2010..=0x206F).contains(&c)
+    })
 }
 
 /// The five Vietnamese tone marks and the digit each one contributes to a toned key.
