@@ -338,7 +338,7 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
                 context::page_value(&config, &tree, i, &rendered[i], &summaries, extra);
             ctx["page"] = page_value;
             let template = context::template_for(p);
-            let html = renderer.render(&template, &ctx).map_err(|mut d| {
+            let html = renderer.render_value(&template, ctx).map_err(|mut d| {
                 d.message = format!("{} (khi dựng {})", d.message, p.source.path);
                 d
             });

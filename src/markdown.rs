@@ -331,16 +331,22 @@ pub struct Rendered {
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape_into(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
+    // Byte scan with slice copies: this runs over every page's whole text.
+    let mut last = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let replacement = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[last..i]);
+        out.push_str(replacement);
+        last = i + 1;
     }
+    out.push_str(&text[last..]);
 }
 
 /// Escapes text for HTML, returning a new string.
@@ -569,6 +575,11 @@ mod tests {
         assert!(r.html.contains(r#"<h2 id="hoi-dap-1">"#), "{}", r.html);
         assert_eq!(r.toc.len(), 2);
         assert_eq!(r.toc[1].children[0].anchor, "vh");
+    }
+
+    #[test]
+    fn escaping_covers_the_five_characters() {
+        assert_eq!(escape("a<b>&\"c'đ"), "a&lt;b&gt;&amp;&quot;c&#39;đ");
     }
 
     #[test]
