@@ -217,7 +217,7 @@ pub fn parse(source: &SourceFile) -> (Option<(FrontMatter, usize)>, Vec<Diagnost
         }
     };
     let title = f.string("title");
-    if title.as_deref().map_or(true, |t| t.trim().is_empty()) && !f.has("title") {
+    if title.as_deref().is_none_or(|t| t.trim().is_empty()) && !f.has("title") {
         f.error(
             "title",
             "thiếu khóa bắt buộc `title`".into(),

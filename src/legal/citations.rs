@@ -258,7 +258,7 @@ pub fn link_prose(ctx: &ProseContext<'_>, text: &str, out: &mut String, cites: &
         let following = numbers.get(next_number);
         let next_part = parts.get(i + 1);
         owner[i] = match (following, next_part) {
-            (Some(n), np) if np.map_or(true, |p| p.start > n.start) => {
+            (Some(n), np) if np.is_none_or(|p| p.start > n.start) => {
                 names_a_document(&text[r.end..n.start]).then_some(targets[next_number])
             }
             (_, Some(p)) if only_conjunction(&text[r.end..p.start]) => owner[i + 1],

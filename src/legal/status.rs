@@ -147,7 +147,7 @@ pub(super) fn compute(
     // The earliest replacement in force today decides when this one stopped.
     let replaced = replacers
         .iter()
-        .filter(|r| r.effective.map_or(true, |d| d <= today))
+        .filter(|r| r.effective.is_none_or(|d| d <= today))
         .min_by_key(|r| (r.effective.is_none(), r.effective));
     let expired = dates.expires.filter(|&d| d <= today);
     let ended = match (expired, replaced) {
