@@ -141,6 +141,7 @@ fn citations_link_articles_clauses_and_points() {
         "<code>172/2025/NĐ-CP</code>",
         r#"<a href="https://vbpl.vn/">Nghị định 172/2025/NĐ-CP</a>"#,
         r#"<a href="/van-ban/nd-172-2025/#dieu-3-khoan-2">khoản hai</a>"#,
+        r#"alt="Bản chụp Nghị định 172/2025/NĐ-CP""#,
     ] {
         assert!(main.contains(needle), "missing {needle} in\n{main}");
     }
