@@ -63,6 +63,8 @@ export function watch(page) {
   });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message} (${page.url()})`));
   page.on('requestfailed', (req) => {
+    // Moving on to the next page cancels the browser's own favicon fetch: not a site problem.
+    if (req.url().endsWith('.svg') && req.resourceType() === 'other' && req.failure()?.errorText === 'net::ERR_ABORTED') return;
     problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`);
   });
   page.on('response', (res) => {
