@@ -3,8 +3,9 @@
 
 mod support;
 
+mod content;
 mod core;
 mod legal;
 mod search;
 mod serve;
-mod content;
+mod theme;
