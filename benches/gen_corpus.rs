@@ -319,8 +319,9 @@ fn run() -> Result<(), String> {
     write(
         &content.join("_index.md"),
         &format!(
-            "---\ntitle: {}\n---\n\nTrang thử nghiệm hiệu năng: {} trang, {} chuyên mục.\n",
+            "---\ntitle: {}\ndescription: {}\n---\n\nTrang thử nghiệm hiệu năng: {} trang, {} chuyên mục.\n",
             yaml_quote("Cổng thông tin thử nghiệm"),
+            yaml_quote("Trang chủ của bộ dữ liệu thử nghiệm hiệu năng."),
             args.pages,
             plan.sections.len()
         ),

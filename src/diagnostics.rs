@@ -79,7 +79,7 @@ pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
     /// Where; `None` only for problems with no file (such as a missing `content/` folder).
-    pub location: Option<Location>,
+    pub location: Option<Box<Location>>,
     /// What is wrong, in one sentence.
     pub message: String,
     /// How to fix it, when we can tell.
@@ -91,7 +91,7 @@ impl Diagnostic {
     pub fn error(location: Location, message: impl Into<String>) -> Self {
         Self {
             severity: Severity::Error,
-            location: Some(location),
+            location: Some(Box::new(location)),
             message: message.into(),
             hint: None,
         }
@@ -133,7 +133,7 @@ impl Diagnostic {
         }
         let mut buffer = Buffer::no_color();
         let config = term::Config::default();
-        match &self.location {
+        match self.location.as_deref() {
             Some(Location {
                 path,
                 source: Some((text, span)),
@@ -158,7 +158,7 @@ impl Diagnostic {
     }
 
     fn to_string_without_severity(&self) -> String {
-        match &self.location {
+        match self.location.as_deref() {
             Some(l) => format!("{}:{}:{}: {}", l.path, l.line, l.column, self.message),
             None => self.message.clone(),
         }

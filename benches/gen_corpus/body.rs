@@ -81,7 +81,9 @@ fn splices(w: &mut Writer<'_>, plan: &Plan, i: usize) -> Vec<String> {
     out
 }
 
-/// Accumulates blocks and their word count.
+/// Accumulates blocks and their word count. Words are counted the way the manifest counts
+/// them (whitespace-separated, so list markers and table bars count) to keep every page
+/// close to its planned length.
 struct Body<'w, 'a> {
     w: &'w mut Writer<'a>,
     blocks: Vec<String>,
@@ -97,7 +99,7 @@ impl Body<'_, '_> {
 
     fn heading(&mut self, prefix: &str) {
         let h = format!("## {prefix}{}", self.w.phrase(3, 8));
-        self.words += h.split_whitespace().count() - 1;
+        self.words += h.split_whitespace().count();
         self.blocks.push(h);
     }
 
@@ -110,16 +112,16 @@ impl Body<'_, '_> {
             }
             items.push_str("- ");
             let end = if k + 1 == n { '.' } else { ';' };
-            self.words += self.w.sentence(&mut items, 4, 22, end);
+            self.w.sentence(&mut items, 4, 22, end);
         }
+        self.words += items.split_whitespace().count();
         self.blocks.push(items);
     }
 
     fn table(&mut self) {
-        let mut rows = vec![
-            "| STT | Nội dung | Đơn vị thực hiện | Thời hạn |".to_owned(),
-            "|---:|---|---|---|".to_owned(),
-        ];
+        let header = "| STT | Nội dung | Đơn vị thực hiện | Thời hạn |\n|---:|---|---|---|";
+        self.words += header.split_whitespace().count();
+        let mut rows = vec![header.to_owned()];
         for k in 1..=self.w.rng.range(3, 6) {
             let task = self.w.phrase(3, 7);
             let unit = self.w.phrase(2, 5);
@@ -129,7 +131,7 @@ impl Body<'_, '_> {
                 self.w.rng.range(2016, 2026),
             );
             let row = format!("| {k} | {task} | {unit} | {d:02}/{m:02}/{y} |");
-            self.words += row.split_whitespace().filter(|t| *t != "|").count();
+            self.words += row.split_whitespace().count();
             rows.push(row);
         }
         self.blocks.push(rows.join("\n"));

@@ -41,7 +41,14 @@ fn parse_error_position(message: &str) -> Option<(usize, usize)> {
 /// Guesses the line of a runtime error from the first backquoted name in the message
 /// (Tera names the missing variable or filter, but not the line).
 fn guess_line(message: &str, source: &str) -> (usize, usize) {
-    let names: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+    let mut names: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+    names.extend(
+        message
+            .split('\'')
+            .skip(1)
+            .step_by(2)
+            .filter(|n| !n.ends_with(".html") && !n.ends_with(".xml")),
+    );
     for name in names {
         let needle = name.trim();
         if needle.is_empty() {
@@ -86,6 +93,9 @@ impl Renderer {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        // Tera's default also escapes `/` (as `&#x2F;`), which bloats every URL in a page
+        // for no safety gain inside quoted attributes and text.
+        tera.set_escape_fn(crate::markdown::escape);
         let raw: Vec<(&str, &str)> = names
             .iter()
             .map(|n| (n.as_str(), sources[*n].text.as_str()))
@@ -110,7 +120,16 @@ impl Renderer {
         template: &str,
         context: &serde_json::Value,
     ) -> Result<String, Diagnostic> {
-        let ctx = tera::Context::from_value(context.clone()).map_err(|e| {
+        self.render_value(template, context.clone())
+    }
+
+    /// Renders a template with a JSON context it may consume (saves copying page HTML).
+    pub fn render_value(
+        &self,
+        template: &str,
+        context: serde_json::Value,
+    ) -> Result<String, Diagnostic> {
+        let ctx = tera::Context::from_value(context).map_err(|e| {
             Diagnostic::global_error(format!("ngữ cảnh mẫu trang không hợp lệ: {e}"))
         })?;
         self.tera.render(template, &ctx).map_err(|e| {

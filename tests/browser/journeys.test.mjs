@@ -195,10 +195,16 @@ describe(`[${LABEL}] presentation`, () => {
     assert.ok(await address.isVisible(), 'the page address is printed');
     assert.match(await address.innerText(), new RegExp(`${BASE_PATH}van-ban/nd-112-2020/`));
     assert.ok(await page.locator('h1').isVisible());
-    for (const shown of ['.status', '.meta-table']) {
-      const el = page.locator(shown);
-      if ((await el.count()) > 0) assert.ok(await el.first().isVisible(), `${shown} is printed`);
+    for (const shown of ['.status-banner', 'table.meta-table', '.source']) {
+      assert.ok(await page.locator(shown).first().isVisible(), `${shown} is printed`);
     }
+    const meta = await page.locator('table.meta-table').innerText();
+    for (const row of ['Số ký hiệu', '112/2020/NĐ-CP', 'Cơ quan ban hành', 'Ngày ban hành', 'Tình trạng']) {
+      assert.ok(meta.includes(row), `the printed metadata shows ${row}`);
+    }
+    // The official text's address is written out on paper.
+    const after = await page.evaluate(() => getComputedStyle(document.querySelector('.source a'), '::after').content);
+    assert.ok(after.includes('http'), `the source link prints its address (${after})`);
     await page.emulateMedia({ media: 'screen' });
     assert.equal(await address.isVisible(), false, 'the address line is for print only');
     assertClean(t);

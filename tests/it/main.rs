@@ -1,6 +1,8 @@
 //! The integration-test binary: one module per feature, one fixture folder per case under
 //! `tests/fixtures/<feature>/<case>/`, each run through the real `sotay` binary.
 
+// Shared by the feature modules; not every module uses every helper.
+#[allow(dead_code)]
 mod support;
 
 mod content;

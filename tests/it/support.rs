@@ -4,16 +4,16 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The repository's root (where Cargo.toml is).
-pub fn repo_root() -> PathBuf {
+pub(crate) fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A fixture site copied into a temporary folder, so tests never write into the repository.
-pub struct Fixture {
+pub(crate) struct Fixture {
     /// Keeps the folder alive for the test's duration.
     _tmp: tempfile::TempDir,
     /// The site root inside the temporary folder.
-    pub root: PathBuf,
+    pub(crate) root: PathBuf,
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -30,13 +30,13 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// What one run of the binary produced.
-pub struct Run {
+pub(crate) struct Run {
     /// Exit code.
-    pub code: i32,
+    pub(crate) code: i32,
     /// Standard output.
-    pub stdout: String,
+    pub(crate) stdout: String,
     /// Standard error (diagnostics).
-    pub stderr: String,
+    pub(crate) stderr: String,
 }
 
 impl Run {
@@ -51,15 +51,27 @@ impl Run {
 
 impl Fixture {
     /// Copies `tests/fixtures/<name>` into a fresh temporary folder.
-    pub fn new(name: &str) -> Self {
+    pub(crate) fn new(name: &str) -> Self {
         let tmp = tempfile::tempdir().expect("temp dir");
         let root = tmp.path().join("site");
         copy_dir(&repo_root().join("tests/fixtures").join(name), &root);
         Self { _tmp: tmp, root }
     }
 
+    /// A copy of the repository's own bundled site (`site.yaml`, `content/`, `themes/`).
+    pub(crate) fn bundled() -> Self {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let root = tmp.path().join("site");
+        for part in ["content", "themes"] {
+            copy_dir(&repo_root().join(part), &root.join(part));
+        }
+        std::fs::copy(repo_root().join("site.yaml"), root.join("site.yaml"))
+            .expect("copy site.yaml");
+        Self { _tmp: tmp, root }
+    }
+
     /// An empty site folder, for tests that write their own files.
-    pub fn empty() -> Self {
+    pub(crate) fn empty() -> Self {
         let tmp = tempfile::tempdir().expect("temp dir");
         let root = tmp.path().join("site");
         std::fs::create_dir_all(root.join("content")).expect("create content");
@@ -67,17 +79,17 @@ impl Fixture {
     }
 
     /// Writes a file relative to the site root.
-    pub fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) {
+    pub(crate) fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) {
         let path = self.root.join(rel);
         std::fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
         std::fs::write(path, bytes).expect("write fixture file");
     }
 
     /// Runs `sotay ARGS` with `--root` pointing at this fixture, and a fixed date.
-    pub fn run(&self, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_sotay"));
         cmd.args(args).arg("--root").arg(&self.root);
-        if !args.iter().any(|a| *a == "--today") && matches!(args.first(), Some(&"build") | Some(&"check")) {
+        if !args.contains(&"--today") && matches!(args.first(), Some(&"build") | Some(&"check")) {
             cmd.args(["--today", "2026-11-29"]);
         }
         cmd.env_remove("SOURCE_DATE_EPOCH");
@@ -85,18 +97,18 @@ impl Fixture {
     }
 
     /// `sotay build` into `ROOT/public`.
-    pub fn build(&self) -> Run {
+    pub(crate) fn build(&self) -> Run {
         self.run(&["build"])
     }
 
     /// Reads a file of the built site.
-    pub fn output(&self, rel: &str) -> String {
+    pub(crate) fn output(&self, rel: &str) -> String {
         std::fs::read_to_string(self.root.join("public").join(rel))
             .unwrap_or_else(|e| panic!("missing output {rel}: {e}"))
     }
 
     /// Whether a file of the built site exists.
-    pub fn has_output(&self, rel: &str) -> bool {
+    pub(crate) fn has_output(&self, rel: &str) -> bool {
         self.root.join("public").join(rel).exists()
     }
 }
