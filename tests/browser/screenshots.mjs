@@ -20,6 +20,14 @@ for (const [vw, name] of [[{ width: 360, height: 740 }, 'mobile'], [{ width: 128
   for (const [key, path] of Object.entries(pages)) {
     await page.goto(url(path), { waitUntil: 'networkidle' });
     await page.screenshot({ path: `${outDir}/${key}-${name}-${scheme}.png`, fullPage: true });
+    // Screen-sized parts of the phone shots, readable at full size.
+    if (name === 'mobile') {
+      const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      for (let i = 0; i * 740 < height && i < 6; i++) {
+        const clip = { x: 0, y: i * 740, width: 360, height: Math.min(740, height - i * 740) };
+        await page.screenshot({ path: `${outDir}/${key}-${name}-${scheme}-${i + 1}.png`, fullPage: true, clip });
+      }
+    }
   }
   await ctx.close();
 }
