@@ -17,8 +17,8 @@
 #   SOTAY_VNU_JAR   path of vnu.jar (Nu Html Checker)
 #   CHROME_PATH     Chromium to drive (default /usr/bin/chromium)
 #
-# Installs what is missing: Debian's chromium, nginx, the nginx brotli module and a Java
-# runtime (apt), and the npm packages of package-lock.json (npm ci). Servers it starts are
+# Installs what is missing: Debian's chromium, nginx, the nginx brotli module, a Java
+# runtime and a Vietnamese-capable font (apt), and the npm packages of package-lock.json (npm ci). Servers it starts are
 # stopped when it exits. Usage: bash tests/browser/run.sh [--only node|nginx]
 set -euo pipefail
 
@@ -36,10 +36,12 @@ missing=()
 command -v nginx >/dev/null || missing+=(nginx)
 [[ -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ]] || missing+=(libnginx-mod-http-brotli-static)
 command -v java >/dev/null || missing+=(default-jre-headless)
+# A font with every Vietnamese diacritic, so layouts are measured as readers see them.
+fc-list 2>/dev/null | grep -qi "dejavu sans" || missing+=(fonts-dejavu-core)
 if ((${#missing[@]})); then
   log "installing ${missing[*]}"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 if [[ ! -d "$HERE/node_modules/playwright-core" || ! -d "$HERE/node_modules/axe-core" || ! -f "$HERE/node_modules/vnu-jar/build/dist/vnu.jar" ]]; then
   log "npm ci"
