@@ -86,6 +86,8 @@ struct PageHooks<'a> {
     legal: &'a LegalIndex,
     tree: &'a ContentTree,
     base_path: &'a str,
+    /// Numbers the page's prose cites, for backlinks, search and `check`.
+    cites: std::cell::RefCell<Vec<legal::Citation>>,
 }
 
 impl Hooks for PageHooks<'_> {
@@ -93,15 +95,14 @@ impl Hooks for PageHooks<'_> {
         self.links.resolve(self.index, dest).ok().flatten()
     }
     fn prose(&self, text: &str, section: Option<&str>, out: &mut String) {
-        legal::link_prose(
-            self.legal,
-            self.tree,
-            self.base_path,
-            self.index,
+        let ctx = legal::ProseContext {
+            legal: self.legal,
+            tree: self.tree,
+            base_path: self.base_path,
+            from: self.index,
             section,
-            text,
-            out,
-        );
+        };
+        legal::link_prose(&ctx, text, out, &mut self.cites.borrow_mut());
     }
 }
 
@@ -232,11 +233,14 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
         .collect();
     let anchors: Vec<HashSet<String>> = outlines
         .iter()
-        .map(|o| o.headings.iter().map(|h| h.anchor.clone()).collect())
+        .map(|o| {
+            let headings = o.headings.iter().map(|h| h.anchor.clone());
+            headings.chain(o.blocks.iter().cloned()).collect()
+        })
         .collect();
     timer.lap("outline");
 
-    let legal = legal::index(&tree, opts.today, diagnostics);
+    let mut legal = legal::index(&tree, &outlines, &anchors, opts.today, diagnostics);
     timer.lap("legal");
 
     let Some(config) = config else {
@@ -258,7 +262,7 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
     }
     timer.lap("links");
 
-    let rendered: Vec<Rendered> = tree
+    let (rendered, cites): (Vec<Rendered>, Vec<Vec<legal::Citation>>) = tree
         .pages
         .par_iter()
         .enumerate()
@@ -269,11 +273,24 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
                 legal: &legal,
                 tree: &tree,
                 base_path: &config.base_path,
+                cites: std::cell::RefCell::default(),
             };
-            markdown::render(p.body(), policy_for(p.meta.kind), &hooks)
+            let rendered = markdown::render(p.body(), policy_for(p.meta.kind), &hooks);
+            (rendered, hooks.cites.into_inner())
         })
-        .collect();
+        .unzip();
     timer.lap("markdown");
+
+    legal::record_citations(
+        &mut legal,
+        &tree,
+        cites,
+        &outlines,
+        &config.base_path,
+        |i, dest| link_index.resolve(i, dest).ok().flatten(),
+    );
+    legal::check(&tree, &legal, &rendered, opts.today, diagnostics);
+    timer.lap("citations");
 
     let theme = match theme {
         Some(Ok(t)) => t,
@@ -319,11 +336,12 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
         .enumerate()
         .map(|(i, p)| {
             let mut ctx = globals.base(&p.url);
+            let extra = legal::page_extra(&tree, &legal, &config, i, &rendered[i]);
             let page_value =
-                context::page_value(&config, &tree, i, &rendered[i], &summaries, Value::Null);
+                context::page_value(&config, &tree, i, &rendered[i], &summaries, extra);
             ctx["page"] = page_value;
             let template = context::template_for(p);
-            let html = renderer.render(&template, &ctx).map_err(|mut d| {
+            let html = renderer.render_value(&template, ctx).map_err(|mut d| {
                 d.message = format!("{} (khi dựng {})", d.message, p.source.path);
                 d
             });

@@ -62,10 +62,11 @@ pub fn decode(path: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
         )
         .with_hint("lưu lại tệp với bảng mã UTF-8")
     })?;
+    // Most files are already LF and NFC: check before copying, and copy once.
     let text = if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
-        text.to_owned()
+        std::borrow::Cow::Borrowed(text)
     };
     Ok(crate::text::nfc(&text))
 }

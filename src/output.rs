@@ -263,18 +263,14 @@ pub fn write_to_disk(root: &Path, output: &Path, files: &SiteFiles) -> Result<()
 
 fn write_all(dir: &Path, files: &SiteFiles) -> Result<(), OutputError> {
     use rayon::prelude::*;
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|(p, _)| dir.join(p).parent().map(Path::to_owned))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        std::fs::create_dir_all(d).map_err(io_err(d))?;
-    }
+    // Pretty URLs give nearly every page its own folder: create folders in parallel too
+    // (`create_dir_all` tolerates a sibling creating the same parent at the same time).
     let entries: Vec<(&String, &FileContent)> = files.iter().collect();
     entries.par_iter().try_for_each(|(path, content)| {
         let target = dir.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+        }
         match content {
             FileContent::Copy(src) => std::fs::copy(src, &target).map(|_| ()),
             FileContent::Bytes(b) => std::fs::write(&target, b),

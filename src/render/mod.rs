@@ -120,7 +120,16 @@ impl Renderer {
         template: &str,
         context: &serde_json::Value,
     ) -> Result<String, Diagnostic> {
-        let ctx = tera::Context::from_value(context.clone()).map_err(|e| {
+        self.render_value(template, context.clone())
+    }
+
+    /// Renders a template with a JSON context it may consume (saves copying page HTML).
+    pub fn render_value(
+        &self,
+        template: &str,
+        context: serde_json::Value,
+    ) -> Result<String, Diagnostic> {
+        let ctx = tera::Context::from_value(context).map_err(|e| {
             Diagnostic::global_error(format!("ngữ cảnh mẫu trang không hợp lệ: {e}"))
         })?;
         self.tera.render(template, &ctx).map_err(|e| {

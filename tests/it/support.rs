@@ -58,6 +58,18 @@ impl Fixture {
         Self { _tmp: tmp, root }
     }
 
+    /// A copy of the repository's own bundled site (`site.yaml`, `content/`, `themes/`).
+    pub(crate) fn bundled() -> Self {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let root = tmp.path().join("site");
+        for part in ["content", "themes"] {
+            copy_dir(&repo_root().join(part), &root.join(part));
+        }
+        std::fs::copy(repo_root().join("site.yaml"), root.join("site.yaml"))
+            .expect("copy site.yaml");
+        Self { _tmp: tmp, root }
+    }
+
     /// An empty site folder, for tests that write their own files.
     pub(crate) fn empty() -> Self {
         let tmp = tempfile::tempdir().expect("temp dir");
