@@ -21,6 +21,9 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+mod session;
+pub use session::{Changed, Session};
+
 /// What to build and how.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
