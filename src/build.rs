@@ -436,6 +436,8 @@ fn search_docs(
     tree.pages
         .iter()
         .enumerate()
+        // The search page itself would only match queries with its own examples.
+        .filter(|(_, p)| p.meta.template.as_deref() != Some("search.html"))
         .map(|(i, p)| {
             let doc = p.meta.document.as_ref();
             crate::search::SearchDoc {
