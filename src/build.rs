@@ -21,6 +21,9 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+mod session;
+pub use session::{Changed, Session};
+
 /// What to build and how.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -83,6 +86,8 @@ struct PageHooks<'a> {
     legal: &'a LegalIndex,
     tree: &'a ContentTree,
     base_path: &'a str,
+    /// Numbers the page's prose cites, for backlinks, search and `check`.
+    cites: std::cell::RefCell<Vec<legal::Citation>>,
 }
 
 impl Hooks for PageHooks<'_> {
@@ -90,15 +95,14 @@ impl Hooks for PageHooks<'_> {
         self.links.resolve(self.index, dest).ok().flatten()
     }
     fn prose(&self, text: &str, section: Option<&str>, out: &mut String) {
-        legal::link_prose(
-            self.legal,
-            self.tree,
-            self.base_path,
-            self.index,
+        let ctx = legal::ProseContext {
+            legal: self.legal,
+            tree: self.tree,
+            base_path: self.base_path,
+            from: self.index,
             section,
-            text,
-            out,
-        );
+        };
+        legal::link_prose(&ctx, text, out, &mut self.cites.borrow_mut());
     }
 }
 
@@ -229,11 +233,14 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
         .collect();
     let anchors: Vec<HashSet<String>> = outlines
         .iter()
-        .map(|o| o.headings.iter().map(|h| h.anchor.clone()).collect())
+        .map(|o| {
+            let headings = o.headings.iter().map(|h| h.anchor.clone());
+            headings.chain(o.blocks.iter().cloned()).collect()
+        })
         .collect();
     timer.lap("outline");
 
-    let legal = legal::index(&tree, opts.today, diagnostics);
+    let mut legal = legal::index(&tree, &outlines, &anchors, opts.today, diagnostics);
     timer.lap("legal");
 
     let Some(config) = config else {
@@ -255,7 +262,7 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
     }
     timer.lap("links");
 
-    let rendered: Vec<Rendered> = tree
+    let (rendered, cites): (Vec<Rendered>, Vec<Vec<legal::Citation>>) = tree
         .pages
         .par_iter()
         .enumerate()
@@ -266,11 +273,24 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
                 legal: &legal,
                 tree: &tree,
                 base_path: &config.base_path,
+                cites: std::cell::RefCell::default(),
             };
-            markdown::render(p.body(), policy_for(p.meta.kind), &hooks)
+            let rendered = markdown::render(p.body(), policy_for(p.meta.kind), &hooks);
+            (rendered, hooks.cites.into_inner())
         })
-        .collect();
+        .unzip();
     timer.lap("markdown");
+
+    legal::record_citations(
+        &mut legal,
+        &tree,
+        cites,
+        &outlines,
+        &config.base_path,
+        |i, dest| link_index.resolve(i, dest).ok().flatten(),
+    );
+    legal::check(&tree, &legal, &rendered, opts.today, diagnostics);
+    timer.lap("citations");
 
     let theme = match theme {
         Some(Ok(t)) => t,
@@ -316,8 +336,9 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
         .enumerate()
         .map(|(i, p)| {
             let mut ctx = globals.base(&p.url);
+            let extra = legal::page_extra(&tree, &legal, &config, i, &rendered[i]);
             let page_value =
-                context::page_value(&config, &tree, i, &rendered[i], &summaries, Value::Null);
+                context::page_value(&config, &tree, i, &rendered[i], &summaries, extra);
             ctx["page"] = page_value;
             let template = context::template_for(p);
             let html = renderer.render_value(&template, ctx).map_err(|mut d| {
@@ -428,7 +449,11 @@ fn search_docs(
                     .map(|a| tree.pages[a].meta.title.clone())
                     .collect(),
                 number: doc.and_then(|d| d.canonical.clone()),
-                number_display: doc.and_then(|d| d.number.clone()),
+                // With the issue date when two documents share a number.
+                number_display: legal
+                    .document(i)
+                    .and_then(|d| d.number_display.clone())
+                    .or_else(|| doc.and_then(|d| d.number.clone())),
                 cites: legal::cited_numbers(legal, i),
                 sections: rendered[i]
                     .sections

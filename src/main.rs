@@ -55,6 +55,23 @@ enum Command {
         #[arg(long)]
         precompress: bool,
     },
+    /// Dựng trang vào bộ nhớ, phục vụ để xem trước và tự dựng lại khi tệp thay đổi
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Địa chỉ nghe (mặc định chỉ máy này)
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Cổng; 0 để tự chọn một cổng trống
+        #[arg(long, default_value_t = sotay::serve::DEFAULT_PORT)]
+        port: u16,
+        /// Cho phép --bind một địa chỉ không phải máy này (mọi máy trong mạng xem được)
+        #[arg(long)]
+        allow_remote: bool,
+        /// Mở trang trong trình duyệt
+        #[arg(long)]
+        open: bool,
+    },
     /// Kiểm tra toàn bộ nội dung như khi dựng, không ghi gì
     Check {
         #[command(flatten)]
@@ -185,6 +202,45 @@ fn main() -> ExitCode {
                 output.display()
             );
             ExitCode::SUCCESS
+        }
+        Command::Serve {
+            site,
+            bind,
+            port,
+            allow_remote,
+            open,
+        } => {
+            let today = match sotay::resolve_today(site.today.as_deref()) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("lỗi: {e}");
+                    return ExitCode::from(EXIT_USAGE);
+                }
+            };
+            // Nothing to clean up: the site lives in memory and sources are only read.
+            if let Err(e) = ctrlc::set_handler(|| {
+                eprintln!("\nĐã dừng máy chủ xem trước.");
+                std::process::exit(0);
+            }) {
+                eprintln!("cảnh báo: không bắt được Ctrl-C: {e}");
+            }
+            let opts = sotay::serve::ServeOptions {
+                root: site.root,
+                bind,
+                port,
+                allow_remote,
+                drafts: site.drafts,
+                open,
+                today,
+                verbose: site.verbose,
+            };
+            match sotay::serve::run(opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("lỗi: {e}");
+                    ExitCode::from(EXIT_USAGE)
+                }
+            }
         }
         Command::Check { site } => match run_build(&site, None, false) {
             Ok((_, result)) => {

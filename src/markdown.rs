@@ -6,7 +6,9 @@
 //! and anchors between pages can be checked), then [`render`] writes HTML. Both passes share
 //! [`Anchors`], so an anchor seen in the outline is the one written in the HTML.
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, TextMergeStream};
+use pulldown_cmark::{
+    CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, TextMergeStream, TextMergeWithOffset,
+};
 use serde::Serialize;
 
 /// The Markdown extensions sotay enables: CommonMark plus tables, footnotes, strikethrough
@@ -25,6 +27,27 @@ pub trait AnchorPolicy: Sync {
     fn heading(&self, _level: u8, _text: &str) -> Option<String> {
         None
     }
+    /// The anchor for a list item or paragraph, or `None` for no anchor (the default): the
+    /// legal model gives the clauses and points of an article ids (`dieu-5-khoan-2`).
+    fn block(&self, _block: &BlockInfo<'_>) -> Option<String> {
+        None
+    }
+}
+
+/// What an [`AnchorPolicy`] sees of a list item or paragraph.
+#[derive(Debug, Clone, Copy)]
+pub struct BlockInfo<'a> {
+    /// Anchor of the enclosing heading.
+    pub section: Option<&'a str>,
+    /// Anchor of the innermost enclosing list item that has one.
+    pub parent: Option<&'a str>,
+    /// The last block anchor given out since the enclosing heading (a point written as a
+    /// paragraph after a numbered list belongs to the last clause).
+    pub last: Option<&'a str>,
+    /// The number of an ordered-list item (its list's start plus its position).
+    pub ordinal: Option<u64>,
+    /// The first characters of the block's text.
+    pub text: &'a str,
 }
 
 /// Anchors are slugs of the heading text.
@@ -53,6 +76,11 @@ impl<'p> Anchors<'p> {
             .map(str::to_owned)
             .or_else(|| self.policy.heading(level, text))
             .unwrap_or_else(|| crate::text::slug(text));
+        self.unique(base)
+    }
+
+    /// Makes an anchor unique within the page with `-1`, `-2`…
+    fn unique(&mut self, base: String) -> String {
         let base = if base.is_empty() {
             "muc".to_owned()
         } else {
@@ -66,6 +94,100 @@ impl<'p> Anchors<'p> {
         }
         anchor
     }
+}
+
+/// Gives list items and paragraphs the anchors the policy asks for, tracking the enclosing
+/// heading, lists and items. Both passes drive one of these over the same events, so the
+/// outline knows every id the HTML will have.
+#[derive(Default)]
+struct Blocks {
+    section: Option<String>,
+    /// Next ordinal of each open list (`None` for bullet lists).
+    lists: Vec<Option<u64>>,
+    /// Anchors of the open list items.
+    items: Vec<Option<String>>,
+    last: Option<String>,
+    /// Set right after an item starts: its first paragraph shares the item's text.
+    item_started: bool,
+}
+
+impl Blocks {
+    fn heading(&mut self, anchor: &str) {
+        self.section = Some(anchor.to_owned());
+        self.last = None;
+    }
+
+    /// The anchor of the block `events[i]` starts, if it gets one.
+    fn on(&mut self, events: &[Event<'_>], i: usize, anchors: &mut Anchors<'_>) -> Option<String> {
+        let item_started = std::mem::take(&mut self.item_started);
+        match &events[i] {
+            Event::Start(Tag::List(start)) => {
+                self.lists.push(*start);
+                None
+            }
+            Event::End(TagEnd::List(_)) => {
+                self.lists.pop();
+                None
+            }
+            Event::Start(Tag::Item) => {
+                let ordinal = self.lists.last_mut().and_then(|next| {
+                    let current = *next;
+                    *next = current.map(|n| n + 1);
+                    current
+                });
+                let anchor = self.ask(events, i, ordinal, anchors);
+                self.items.push(anchor.clone());
+                self.item_started = true;
+                anchor
+            }
+            Event::End(TagEnd::Item) => {
+                self.items.pop();
+                None
+            }
+            Event::Start(Tag::Paragraph) if !item_started => self.ask(events, i, None, anchors),
+            _ => None,
+        }
+    }
+
+    fn ask(
+        &mut self,
+        events: &[Event<'_>],
+        i: usize,
+        ordinal: Option<u64>,
+        anchors: &mut Anchors<'_>,
+    ) -> Option<String> {
+        let text = leading_text(&events[i + 1..]);
+        let info = BlockInfo {
+            section: self.section.as_deref(),
+            parent: self.items.iter().rev().flatten().next().map(String::as_str),
+            last: self.last.as_deref(),
+            ordinal,
+            text: &text,
+        };
+        let base = anchors.policy.block(&info)?;
+        let anchor = anchors.unique(base);
+        self.last = Some(anchor.clone());
+        Some(anchor)
+    }
+}
+
+/// The first few characters of a block's text, through emphasis and a loose item's paragraph.
+fn leading_text(events: &[Event<'_>]) -> String {
+    let mut text = String::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => {
+                text.push_str(t);
+                if text.len() >= 24 {
+                    break;
+                }
+            }
+            Event::Start(Tag::Paragraph | Tag::Strong | Tag::Emphasis)
+            | Event::End(TagEnd::Strong | TagEnd::Emphasis) => {}
+            _ => break,
+        }
+    }
+    text
 }
 
 /// A heading found in a body.
@@ -98,24 +220,33 @@ pub struct Outline {
     pub headings: Vec<Heading>,
     /// Links and images, in order.
     pub links: Vec<LinkRef>,
+    /// Anchors of list items and paragraphs (clauses and points of an article).
+    pub blocks: Vec<String>,
 }
 
 fn level_number(level: HeadingLevel) -> u8 {
     level as u8
 }
 
-/// First pass: headings with their anchors, and every link destination.
+/// First pass: headings with their anchors, block anchors, and every link destination.
 pub fn outline(body: &str, policy: &dyn AnchorPolicy) -> Outline {
     let mut out = Outline::default();
     let mut anchors = Anchors::new(policy);
+    let mut blocks = Blocks::default();
+    let (events, ranges): (Vec<Event<'_>>, Vec<std::ops::Range<usize>>) =
+        TextMergeWithOffset::new(Parser::new_ext(body, options()).into_offset_iter()).unzip();
     let mut heading: Option<(u8, Option<String>, usize, String)> = None;
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+    for (i, event) in events.iter().enumerate() {
+        if let Some(anchor) = blocks.on(&events, i, &mut anchors) {
+            out.blocks.push(anchor);
+            continue;
+        }
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 heading = Some((
-                    level_number(level),
-                    id.map(|i| i.to_string()),
-                    range.start,
+                    level_number(*level),
+                    id.as_ref().map(|i| i.to_string()),
+                    ranges[i].start,
                     String::new(),
                 ));
             }
@@ -123,6 +254,7 @@ pub fn outline(body: &str, policy: &dyn AnchorPolicy) -> Outline {
                 if let Some((level, id, offset, text)) = heading.take() {
                     let text = text.trim().to_owned();
                     let anchor = anchors.next(level, &text, id.as_deref());
+                    blocks.heading(&anchor);
                     out.headings.push(Heading {
                         level,
                         text,
@@ -133,14 +265,14 @@ pub fn outline(body: &str, policy: &dyn AnchorPolicy) -> Outline {
             }
             Event::Text(t) | Event::Code(t) => {
                 if let Some((_, _, _, text)) = heading.as_mut() {
-                    text.push_str(&t);
+                    text.push_str(t);
                 }
             }
             Event::Start(Tag::Link { dest_url, .. })
             | Event::Start(Tag::Image { dest_url, .. }) => {
                 out.links.push(LinkRef {
                     dest: dest_url.to_string(),
-                    offset: range.start,
+                    offset: ranges[i].start,
                 });
             }
             _ => {}
@@ -250,6 +382,7 @@ fn build_toc(headings: &[(u8, String, String)]) -> Vec<TocEntry> {
 pub fn render(body: &str, policy: &dyn AnchorPolicy, hooks: &dyn Hooks) -> Rendered {
     let events: Vec<Event<'_>> = TextMergeStream::new(Parser::new_ext(body, options())).collect();
     let mut anchors = Anchors::new(policy);
+    let mut blocks = Blocks::default();
     let mut out_events: Vec<Event<'_>> = Vec::with_capacity(events.len());
     let mut toc_items = Vec::new();
     let mut sections = vec![TextSection::default()];
@@ -257,6 +390,17 @@ pub fn render(body: &str, policy: &dyn AnchorPolicy, hooks: &dyn Hooks) -> Rende
     let mut code_depth = 0usize;
     let mut i = 0;
     while i < events.len() {
+        if let Some(anchor) = blocks.on(&events, i, &mut anchors) {
+            let tag = if matches!(events[i], Event::Start(Tag::Item)) {
+                "li"
+            } else {
+                "p"
+            };
+            let html = format!("<{tag} id=\"{}\">", escape(&anchor));
+            out_events.push(Event::Html(CowStr::from(html)));
+            i += 1;
+            continue;
+        }
         match &events[i] {
             Event::Start(Tag::Heading {
                 level,
@@ -280,6 +424,7 @@ pub fn render(body: &str, policy: &dyn AnchorPolicy, hooks: &dyn Hooks) -> Rende
                     .to_owned();
                 let level_n = level_number(*level);
                 let anchor = anchors.next(level_n, &text, id.as_deref());
+                blocks.heading(&anchor);
                 toc_items.push((level_n, text.clone(), anchor.clone()));
                 sections.push(TextSection {
                     anchor: Some(anchor.clone()),
@@ -323,6 +468,8 @@ pub fn render(body: &str, policy: &dyn AnchorPolicy, hooks: &dyn Hooks) -> Rende
                 title,
                 id,
             }) => {
+                // Alt text is an attribute: prose hooks must not put links in it.
+                link_depth += 1;
                 let dest = hooks
                     .resolve(dest_url)
                     .map_or_else(|| dest_url.clone(), CowStr::from);
@@ -333,7 +480,7 @@ pub fn render(body: &str, policy: &dyn AnchorPolicy, hooks: &dyn Hooks) -> Rende
                     id: id.clone(),
                 }));
             }
-            Event::End(TagEnd::Link) => {
+            Event::End(TagEnd::Link | TagEnd::Image) => {
                 link_depth = link_depth.saturating_sub(1);
                 out_events.push(events[i].clone());
             }

@@ -322,7 +322,7 @@ export function snippet (text, query) {
 function ui () {
   const $ = (id) => document.getElementById(id)
   const form = $('sotay-search')
-  const input = $('sotay-q')
+  const input = $('sotay-search-q')
   const list = $('sotay-result-list')
   const status = $('sotay-search-status')
   const more = $('sotay-more')
