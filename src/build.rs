@@ -436,6 +436,8 @@ fn search_docs(
     tree.pages
         .iter()
         .enumerate()
+        // The search page itself would only match queries with its own examples.
+        .filter(|(_, p)| p.meta.template.as_deref() != Some("search.html"))
         .map(|(i, p)| {
             let doc = p.meta.document.as_ref();
             crate::search::SearchDoc {
@@ -447,7 +449,11 @@ fn search_docs(
                     .map(|a| tree.pages[a].meta.title.clone())
                     .collect(),
                 number: doc.and_then(|d| d.canonical.clone()),
-                number_display: doc.and_then(|d| d.number.clone()),
+                // With the issue date when two documents share a number.
+                number_display: legal
+                    .document(i)
+                    .and_then(|d| d.number_display.clone())
+                    .or_else(|| doc.and_then(|d| d.number.clone())),
                 cites: legal::cited_numbers(legal, i),
                 sections: rendered[i]
                     .sections

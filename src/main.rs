@@ -87,6 +87,24 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Tìm trong chỉ mục đã dựng (đúng các tệp trình duyệt tải về)
+    Search {
+        /// Thư mục gốc của trang
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Thư mục đầu ra đã dựng (mặc định: ROOT/public)
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Số kết quả tối đa
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// In kết quả dạng JSON
+        #[arg(long)]
+        json: bool,
+        /// Từ khóa hoặc số hiệu văn bản
+        #[arg(required = true)]
+        query: Vec<String>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -231,6 +249,32 @@ fn main() -> ExitCode {
             }
             Err(code) => code,
         },
+        Command::Search {
+            root,
+            output,
+            limit,
+            json,
+            query,
+        } => {
+            let output = output.unwrap_or_else(|| root.join("public"));
+            match sotay::search::cli::run(&output, &query.join(" "), limit) {
+                Ok(hits) if json => {
+                    println!("{}", sotay::search::cli::to_json(&hits));
+                    ExitCode::SUCCESS
+                }
+                Ok(hits) => {
+                    if hits.is_empty() {
+                        eprintln!("không tìm thấy kết quả nào");
+                    }
+                    print!("{}", sotay::search::cli::to_text(&hits));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("lỗi: {e}");
+                    ExitCode::from(EXIT_USAGE)
+                }
+            }
+        }
         Command::New { kind, path, root } => {
             let kind = match kind {
                 NewKindArg::Page => sotay::scaffold::NewKind::Page,

@@ -468,6 +468,8 @@ pub fn render(body: &str, policy: &dyn AnchorPolicy, hooks: &dyn Hooks) -> Rende
                 title,
                 id,
             }) => {
+                // Alt text is an attribute: prose hooks must not put links in it.
+                link_depth += 1;
                 let dest = hooks
                     .resolve(dest_url)
                     .map_or_else(|| dest_url.clone(), CowStr::from);
@@ -478,7 +480,7 @@ pub fn render(body: &str, policy: &dyn AnchorPolicy, hooks: &dyn Hooks) -> Rende
                     id: id.clone(),
                 }));
             }
-            Event::End(TagEnd::Link) => {
+            Event::End(TagEnd::Link | TagEnd::Image) => {
                 link_depth = link_depth.saturating_sub(1);
                 out_events.push(events[i].clone());
             }

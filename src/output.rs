@@ -291,6 +291,57 @@ fn write_all(dir: &Path, files: &SiteFiles) -> Result<(), OutputError> {
 mod tests {
     use super::*;
 
+    fn gunzip(bytes: &[u8]) -> Vec<u8> {
+        use std::io::Read;
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(bytes)
+            .read_to_end(&mut out)
+            .unwrap();
+        out
+    }
+
+    fn unbrotli(bytes: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        brotli::BrotliDecompress(&mut &bytes[..], &mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn precompress_adds_gzip_and_brotli_copies_of_text_files_only() {
+        let html = "<p>Cán bộ, công chức phải tận tụy phục vụ Nhân dân.</p>".repeat(50);
+        let mut files = SiteFiles::default();
+        files.insert_bytes("van-ban/index.html", html.clone());
+        files.insert_bytes("style.0123456789.css", "body{margin:0}");
+        files.insert(
+            "logo.svg",
+            FileContent::Static(b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+        );
+        files.insert_bytes("anh.png", vec![0x89, b'P', b'N', b'G']);
+        files.precompress().unwrap();
+        for (path, original) in [
+            ("van-ban/index.html", html.as_bytes().to_vec()),
+            ("style.0123456789.css", b"body{margin:0}".to_vec()),
+            (
+                "logo.svg",
+                b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>".to_vec(),
+            ),
+        ] {
+            let gz = files.get(&format!("{path}.gz")).unwrap().read().unwrap();
+            let br = files.get(&format!("{path}.br")).unwrap().read().unwrap();
+            assert_eq!(gunzip(&gz), original, "{path}.gz");
+            assert_eq!(unbrotli(&br), original, "{path}.br");
+        }
+        let gz_len = files
+            .get("van-ban/index.html.gz")
+            .unwrap()
+            .read()
+            .unwrap()
+            .len();
+        assert!(gz_len * 4 < html.len(), "repetitive HTML compresses well");
+        assert!(!files.contains("anh.png.gz") && !files.contains("anh.png.br"));
+        assert_eq!(files.len(), 4 + 6);
+    }
+
     #[test]
     fn refuses_root_content_and_parents() {
         let tmp = tempfile::tempdir().unwrap();

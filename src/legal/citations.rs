@@ -261,7 +261,7 @@ pub fn link_prose(ctx: &ProseContext<'_>, text: &str, out: &mut String, cites: &
             (Some(n), np) if np.is_none_or(|p| p.start > n.start) => {
                 names_a_document(&text[r.end..n.start]).then_some(targets[next_number])
             }
-            (_, Some(p)) if only_conjunction(&text[r.end..p.start]) => owner[i + 1].clone(),
+            (_, Some(p)) if only_conjunction(&text[r.end..p.start]) => owner[i + 1],
             _ => None,
         };
         if numbers.iter().any(|n| n.start < r.end && r.start < n.end) {
@@ -352,7 +352,9 @@ fn write_link(ctx: &ProseContext<'_>, link: &Link, raw: &str, out: &mut String) 
 mod tests {
     use super::*;
 
-    fn parts(text: &str) -> Vec<(Option<String>, Option<String>, Option<String>, &str)> {
+    type Parts<'a> = Vec<(Option<String>, Option<String>, Option<String>, &'a str)>;
+
+    fn parts(text: &str) -> Parts<'_> {
         part_refs(text)
             .into_iter()
             .map(|r| (r.point, r.clause, r.article, &text[r.start..r.end]))

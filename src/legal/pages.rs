@@ -12,6 +12,9 @@ use crate::markdown::Rendered;
 use serde_json::{json, Map, Value};
 use time::Date;
 
+/// A group label and which page kinds it holds.
+type KindGroup = (&'static str, fn(Kind) -> bool);
+
 fn date_pair(date: Option<Date>) -> (Value, Value) {
     match date {
         Some(d) => (json!(super::vi_date(d)), json!(format_date(d))),
@@ -171,7 +174,7 @@ fn cited_by_value(
     let Some(sources) = legal.cited_by.get(&page) else {
         return json!([]);
     };
-    let groups: [(&str, fn(Kind) -> bool); 3] = [
+    let groups: [KindGroup; 3] = [
         ("Hỏi – đáp", |k| k == Kind::Faq),
         ("Văn bản", |k| k == Kind::Document),
         ("Trang", |k| k != Kind::Faq && k != Kind::Document),
@@ -247,7 +250,7 @@ pub(super) fn topic_groups(
         }
     };
     let flat: Vec<Value> = members.iter().map(|&i| summary(i)).collect();
-    let groups: [(&str, fn(Kind) -> bool); 3] = [
+    let groups: [KindGroup; 3] = [
         ("Hỏi – đáp", |k| k == Kind::Faq),
         ("Văn bản", |k| k == Kind::Document),
         ("Bài viết", |k| k != Kind::Faq && k != Kind::Document),
