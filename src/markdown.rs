@@ -293,7 +293,7 @@ pub trait Hooks {
 }
 
 /// An entry of the table of contents.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TocEntry {
     /// 2–6.
     pub level: u8,
@@ -306,7 +306,7 @@ pub struct TocEntry {
 }
 
 /// The plain text of a part of a page: from one heading to the next.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct TextSection {
     /// Anchor of the heading that starts it (`None` for text before the first heading).
     pub anchor: Option<String>,
@@ -319,7 +319,7 @@ pub struct TextSection {
 }
 
 /// The output of the second pass.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rendered {
     /// Body HTML.
     pub html: String,

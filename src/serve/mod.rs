@@ -13,6 +13,7 @@
 
 pub mod diff;
 pub mod http;
+pub mod indexer;
 pub mod livereload;
 pub mod overlay;
 pub mod server;
@@ -147,6 +148,7 @@ pub fn run(opts: ServeOptions) -> Result<(), ServeError> {
         ))),
         hub: livereload::Hub::default(),
     });
+    rebuild.indexer = Some(indexer::Indexer::start(Arc::clone(&shared), opts.verbose));
     rebuild.run(&watch::Change::everything(), &shared);
     server::spawn_workers(Arc::new(server), Arc::clone(&shared));
 
@@ -192,6 +194,8 @@ struct Rebuild {
     generation: u64,
     /// Warnings already printed, so each rebuild prints only new ones.
     seen_warnings: HashSet<String>,
+    /// Builds the search index after each successful build.
+    indexer: Option<Arc<indexer::Indexer>>,
 }
 
 /// Most warnings printed after one build (a large site can have thousands).
@@ -205,11 +209,12 @@ impl Rebuild {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(1, |d| d.as_millis() as u64);
         Self {
-            session: Session::new(opts),
+            session: Session::new(opts).defer_search(true),
             origin,
             verbose,
             generation,
             seen_warnings: HashSet::new(),
+            indexer: None,
         }
     }
 
@@ -281,12 +286,15 @@ impl Rebuild {
                 "generation": self.generation,
                 "errors": overlay::errors_json(&errors),
             });
-            shared.replace(http::Snapshot::new(
-                previous.site.clone(),
-                previous.base_path.clone(),
-                self.generation,
-                errors,
-            ));
+            shared.replace(
+                http::Snapshot::new(
+                    previous.site.clone(),
+                    previous.base_path.clone(),
+                    self.generation,
+                    errors,
+                )
+                .with_search(Arc::clone(&previous.search)),
+            );
             shared
                 .hub
                 .broadcast(&livereload::event("build-error", &data));
@@ -305,13 +313,14 @@ impl Rebuild {
             eprintln!("✓ dựng lại trong {ms:.0} ms: không có gì thay đổi");
             return;
         }
+        if let (Some(indexer), Some(job)) = (&self.indexer, self.session.search_job()) {
+            indexer.submit(job);
+        }
         self.generation += 1;
-        shared.replace(http::Snapshot::new(
-            Some(site),
-            base_path,
-            self.generation,
-            Vec::new(),
-        ));
+        shared.replace(
+            http::Snapshot::new(Some(site), base_path, self.generation, Vec::new())
+                .with_search(Arc::clone(&previous.search)),
+        );
         eprintln!(
             "✓ dựng trong {ms:.0} ms: {} trang, {} trang thay đổi",
             result.page_count,

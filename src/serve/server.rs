@@ -6,6 +6,7 @@
 
 use super::http::{self, Method, Snapshot};
 use super::livereload::{self, Hub};
+use crate::output::SiteFiles;
 use serde_json::json;
 use std::sync::{Arc, RwLock};
 
@@ -29,6 +30,19 @@ impl Shared {
     /// Replaces the snapshot.
     pub fn replace(&self, next: Snapshot) {
         *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(next);
+    }
+
+    /// Swaps in a new search index, keeping everything else (no reload: pages are the same).
+    pub fn replace_search(&self, search: Arc<SiteFiles>) {
+        let mut current = self.snapshot.write().unwrap_or_else(|e| e.into_inner());
+        let next = Snapshot::new(
+            current.site.clone(),
+            current.base_path.clone(),
+            current.generation,
+            current.errors.clone(),
+        )
+        .with_search(search);
+        *current = Arc::new(next);
     }
 }
 

@@ -431,3 +431,260 @@ fn remote_addresses_need_an_explicit_flag() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("--allow-remote"), "{}", run.stderr);
 }
+
+/// Incremental rebuilds must produce exactly what a full build does.
+mod incremental {
+    use sotay::build::{build, BuildOptions, BuildResult, Changed, Session};
+    use std::path::{Path, PathBuf};
+
+    fn copy_site(to: &Path) {
+        let repo = crate::support::repo_root();
+        std::fs::copy(repo.join("site.yaml"), to.join("site.yaml")).unwrap();
+        for entry in walkdir::WalkDir::new(repo.join("content")) {
+            let entry = entry.unwrap();
+            let rel = entry.path().strip_prefix(&repo).unwrap();
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(to.join(rel)).unwrap();
+            } else {
+                std::fs::copy(entry.path(), to.join(rel)).unwrap();
+            }
+        }
+    }
+
+    fn assert_same(incremental: &BuildResult, full: &BuildResult, step: &str) {
+        let diags = |r: &BuildResult| -> Vec<String> {
+            r.diagnostics.iter().map(ToString::to_string).collect()
+        };
+        assert_eq!(diags(incremental), diags(full), "diagnostics after {step}");
+        let keys =
+            |r: &BuildResult| -> Vec<String> { r.files.iter().map(|(k, _)| k.clone()).collect() };
+        assert_eq!(keys(incremental), keys(full), "file list after {step}");
+        for ((path, a), (_, b)) in incremental.files.iter().zip(full.files.iter()) {
+            let (a, b) = (a.read().unwrap(), b.read().unwrap());
+            assert!(
+                a == b,
+                "{path} differs after {step}:\n--- incremental\n{}\n--- full\n{}",
+                String::from_utf8_lossy(&a),
+                String::from_utf8_lossy(&b)
+            );
+        }
+        assert_eq!(incremental.page_count, full.page_count);
+    }
+
+    /// Files of a kind, by front matter, so the test follows the bundled content as it grows.
+    fn first_of_kind(root: &Path, kind: &str) -> String {
+        let mut found: Vec<PathBuf> = walkdir::WalkDir::new(root.join("content"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .map(|e| e.into_path())
+            .filter(|p| {
+                p.extension().is_some_and(|e| e == "md")
+                    && !p.ends_with("_index.md")
+                    && std::fs::read_to_string(p)
+                        .unwrap()
+                        .contains(&format!("\nkind: {kind}\n"))
+            })
+            .collect();
+        found.sort();
+        let path = found.first().unwrap_or_else(|| panic!("no {kind} page"));
+        path.strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/")
+    }
+
+    struct Steps {
+        root: PathBuf,
+        session: Session,
+        opts: BuildOptions,
+    }
+
+    /// Which way a session rebuilt: text-only edits take the fast path, which never
+    /// rebuilds the content tree.
+    #[derive(Debug, PartialEq)]
+    enum Way {
+        Fast,
+        Full,
+    }
+
+    impl Steps {
+        fn edit(&mut self, step: &str, rel: &str, way: Way, f: impl FnOnce(String) -> String) {
+            let path = self.root.join(rel);
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, f(text)).unwrap();
+            self.check(step, &[rel], way);
+        }
+
+        fn check(&mut self, step: &str, paths: &[&str], way: Way) {
+            let changed = Changed::Paths(paths.iter().map(|p| p.to_string()).collect());
+            let incremental = self.session.rebuild(&changed);
+            let full = build(&self.opts);
+            assert_same(&incremental, &full, step);
+            let took = if incremental
+                .timings
+                .iter()
+                .any(|(phase, _)| *phase == "tree")
+            {
+                Way::Full
+            } else {
+                Way::Fast
+            };
+            assert_eq!(took, way, "{step}");
+        }
+    }
+
+    #[test]
+    fn a_series_of_edits_rebuilds_byte_for_byte_like_a_full_build() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        std::fs::create_dir_all(&root).unwrap();
+        copy_site(&root);
+        let opts = BuildOptions {
+            root: root.clone(),
+            drafts: false,
+            base_url: Some("http://127.0.0.1:1111/preview".into()),
+            today: time::macros::date!(2026 - 11 - 29),
+            precompress: false,
+        };
+        let mut session = Session::new(opts.clone());
+        let first = session.rebuild(&Changed::Everything);
+        assert_same(&first, &build(&opts), "the first build");
+        assert!(!first.diagnostics.has_errors());
+        let faq = first_of_kind(&root, "faq");
+        let doc = first_of_kind(&root, "document");
+        let news = first_of_kind(&root, "news");
+        let number = std::fs::read_to_string(root.join(&doc))
+            .unwrap()
+            .lines()
+            .find_map(|l| l.strip_prefix("number: "))
+            .unwrap()
+            .trim_matches('"')
+            .to_owned();
+        let mut s = Steps {
+            root: root.clone(),
+            session,
+            opts,
+        };
+        s.edit("a new FAQ question citing a document", &faq, Way::Fast, |t| {
+            format!("{t}\n## Câu hỏi thêm về văn bản {number}?\n\nTheo văn bản {number}, đây là câu trả lời.\n")
+        });
+        s.edit("a new article in a document", &doc, Way::Fast, |t| {
+            format!("{t}\n## Điều 98. Điều thêm để thử\n\n1. Khoản một.\n2. Khoản hai.\n")
+        });
+        s.edit(
+            "a page citing the new article",
+            "content/gioi-thieu.md",
+            Way::Fast,
+            |t| {
+                format!(
+                    "{t}\nXem khoản 2 Điều 98 Văn bản số {number} và [điều này]({}#dieu-98).\n",
+                    std::path::Path::new(&doc)
+                        .strip_prefix("content")
+                        .unwrap()
+                        .display()
+                )
+            },
+        );
+        s.edit(
+            "the article removed again (the link breaks)",
+            &doc,
+            Way::Fast,
+            |t| t.split("\n## Điều 98.").next().unwrap().to_owned(),
+        );
+        s.edit("the article back", &doc, Way::Fast, |t| {
+            format!("{t}\n## Điều 98. Điều thêm để thử\n\n1. Khoản một.\n2. Khoản hai.\n")
+        });
+        s.edit(
+            "the page's link removed, its prose citation kept",
+            "content/gioi-thieu.md",
+            Way::Fast,
+            |t| t.split(" và [điều này]").next().unwrap().to_owned() + ".\n",
+        );
+        s.edit(
+            "the article removed (only the prose citation changes)",
+            &doc,
+            Way::Fast,
+            |t| t.split("\n## Điều 98.").next().unwrap().to_owned(),
+        );
+        s.edit(
+            "the page's citation removed",
+            "content/gioi-thieu.md",
+            Way::Fast,
+            |t| t.split("\nXem khoản 2 Điều 98").next().unwrap().to_owned(),
+        );
+        s.edit("news text", &news, Way::Fast, |t| {
+            format!("{t}\nĐoạn tin thêm.\n")
+        });
+        s.edit("a document's status", &doc, Way::Full, |t| {
+            let without: Vec<&str> = t.lines().filter(|l| !l.starts_with("status:")).collect();
+            let mut text = without.join("\n").replacen(
+                "\nnumber: ",
+                "\nstatus: \"not_in_force\"\nnumber: ",
+                1,
+            );
+            text.push('\n');
+            text
+        });
+        s.edit("a title in front matter", &faq, Way::Full, |t| {
+            t.replacen("title: \"", "title: \"Sửa: ", 1)
+        });
+        s.edit("a new page", "content/tin-tuc/bai-moi.md", Way::Full, |_| {
+            format!("---\ntitle: \"Bài mới\"\ndescription: \"Bài mới để thử\"\nkind: news\ndate: 2026-11-01\ntopics: [\"Chủ đề mới\"]\n---\n\nTheo văn bản {number}, bài mới.\n")
+        });
+        s.edit(
+            "broken front matter",
+            "content/tin-tuc/bai-moi.md",
+            Way::Full,
+            |t| t.replacen("title: \"Bài mới\"", "title: [Bài mới", 1),
+        );
+        s.edit(
+            "fixed front matter",
+            "content/tin-tuc/bai-moi.md",
+            Way::Full,
+            |t| t.replacen("title: [Bài mới", "title: \"Bài mới\"", 1),
+        );
+        std::fs::rename(
+            root.join("content/tin-tuc/bai-moi.md"),
+            root.join("content/tin-tuc/bai-doi-ten.md"),
+        )
+        .unwrap();
+        s.check(
+            "a renamed page",
+            &[
+                "content/tin-tuc/bai-moi.md",
+                "content/tin-tuc/bai-doi-ten.md",
+            ],
+            Way::Full,
+        );
+        std::fs::remove_file(root.join("content/tin-tuc/bai-doi-ten.md")).unwrap();
+        s.check(
+            "a deleted page",
+            &["content/tin-tuc/bai-doi-ten.md"],
+            Way::Full,
+        );
+        s.edit(
+            "a new section",
+            "content/huong-dan/_index.md",
+            Way::Full,
+            |_| "---\ntitle: \"Hướng dẫn\"\ndescription: \"Mục mới\"\n---\n\nMục mới.\n".into(),
+        );
+        let theme_page = crate::support::repo_root().join("themes/default/templates/page.html");
+        let template = std::fs::read_to_string(theme_page).unwrap();
+        s.edit(
+            "a template override",
+            "templates/page.html",
+            Way::Full,
+            |_| format!("{template}\n<!-- sửa -->\n"),
+        );
+        std::fs::remove_dir_all(root.join("templates")).unwrap();
+        s.check("the override removed", &["templates"], Way::Full);
+        s.edit("a stylesheet", "static/them.css", Way::Full, |_| {
+            "p { color: navy; }\n".into()
+        });
+        s.edit("the site title", "site.yaml", Way::Full, |t| {
+            t.replacen("title: \"", "title: \"Thử: ", 1)
+        });
+        s.check("everything re-read", &["content"], Way::Fast);
+    }
+}
