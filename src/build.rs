@@ -247,15 +247,23 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
     let generated_pages: Vec<GeneratedPage> = legal::generated_pages(&tree, &legal, &config);
     let generated: HashSet<String> = generated_pages.iter().map(|g| g.path.clone()).collect();
     let link_index = LinkIndex::new(&tree, &anchors, &generated, &config.base_path);
+    // Resolved hrefs are kept: the legal model reads links to documents as citations.
+    let mut hrefs: Vec<Vec<Option<String>>> = Vec::with_capacity(outlines.len());
     for (i, outline) in outlines.iter().enumerate() {
+        let mut page_hrefs = Vec::with_capacity(outline.links.len());
         for link in &outline.links {
-            if let Err(e) = link_index.resolve(i, &link.dest) {
-                let page = &tree.pages[i];
-                let mut d = Diagnostic::error(page.body_location(link.offset, 1), e.message);
-                d.hint = e.hint;
-                diagnostics.push(d);
+            match link_index.resolve(i, &link.dest) {
+                Ok(href) => page_hrefs.push(href),
+                Err(e) => {
+                    let page = &tree.pages[i];
+                    let mut d = Diagnostic::error(page.body_location(link.offset, 1), e.message);
+                    d.hint = e.hint;
+                    diagnostics.push(d);
+                    page_hrefs.push(None);
+                }
             }
         }
+        hrefs.push(page_hrefs);
     }
     timer.lap("links");
 
@@ -283,8 +291,8 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
         &tree,
         cites,
         &outlines,
+        &hrefs,
         &config.base_path,
-        |i, dest| link_index.resolve(i, dest).ok().flatten(),
     );
     legal::check(&tree, &legal, &rendered, opts.today, diagnostics);
     timer.lap("citations");
