@@ -21,6 +21,9 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+mod session;
+pub use session::{Changed, Session};
+
 /// What to build and how.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -441,6 +444,8 @@ fn search_docs(
     tree.pages
         .iter()
         .enumerate()
+        // The search page itself would only match queries with its own examples.
+        .filter(|(_, p)| p.meta.template.as_deref() != Some("search.html"))
         .map(|(i, p)| {
             let doc = p.meta.document.as_ref();
             crate::search::SearchDoc {

@@ -18,6 +18,7 @@ pub mod output;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod text;
 pub mod theme;
 pub mod yaml;

@@ -55,6 +55,23 @@ enum Command {
         #[arg(long)]
         precompress: bool,
     },
+    /// Dựng trang vào bộ nhớ, phục vụ để xem trước và tự dựng lại khi tệp thay đổi
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Địa chỉ nghe (mặc định chỉ máy này)
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Cổng; 0 để tự chọn một cổng trống
+        #[arg(long, default_value_t = sotay::serve::DEFAULT_PORT)]
+        port: u16,
+        /// Cho phép --bind một địa chỉ không phải máy này (mọi máy trong mạng xem được)
+        #[arg(long)]
+        allow_remote: bool,
+        /// Mở trang trong trình duyệt
+        #[arg(long)]
+        open: bool,
+    },
     /// Kiểm tra toàn bộ nội dung như khi dựng, không ghi gì
     Check {
         #[command(flatten)]
@@ -69,6 +86,24 @@ enum Command {
         /// Thư mục gốc của trang
         #[arg(long, default_value = ".")]
         root: PathBuf,
+    },
+    /// Tìm trong chỉ mục đã dựng (đúng các tệp trình duyệt tải về)
+    Search {
+        /// Thư mục gốc của trang
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Thư mục đầu ra đã dựng (mặc định: ROOT/public)
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Số kết quả tối đa
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// In kết quả dạng JSON
+        #[arg(long)]
+        json: bool,
+        /// Từ khóa hoặc số hiệu văn bản
+        #[arg(required = true)]
+        query: Vec<String>,
     },
 }
 
@@ -168,6 +203,45 @@ fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }
+        Command::Serve {
+            site,
+            bind,
+            port,
+            allow_remote,
+            open,
+        } => {
+            let today = match sotay::resolve_today(site.today.as_deref()) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("lỗi: {e}");
+                    return ExitCode::from(EXIT_USAGE);
+                }
+            };
+            // Nothing to clean up: the site lives in memory and sources are only read.
+            if let Err(e) = ctrlc::set_handler(|| {
+                eprintln!("\nĐã dừng máy chủ xem trước.");
+                std::process::exit(0);
+            }) {
+                eprintln!("cảnh báo: không bắt được Ctrl-C: {e}");
+            }
+            let opts = sotay::serve::ServeOptions {
+                root: site.root,
+                bind,
+                port,
+                allow_remote,
+                drafts: site.drafts,
+                open,
+                today,
+                verbose: site.verbose,
+            };
+            match sotay::serve::run(opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("lỗi: {e}");
+                    ExitCode::from(EXIT_USAGE)
+                }
+            }
+        }
         Command::Check { site } => match run_build(&site, None, false) {
             Ok((_, result)) => {
                 eprintln!("ổn: {} trang không có lỗi", result.page_count);
@@ -175,6 +249,32 @@ fn main() -> ExitCode {
             }
             Err(code) => code,
         },
+        Command::Search {
+            root,
+            output,
+            limit,
+            json,
+            query,
+        } => {
+            let output = output.unwrap_or_else(|| root.join("public"));
+            match sotay::search::cli::run(&output, &query.join(" "), limit) {
+                Ok(hits) if json => {
+                    println!("{}", sotay::search::cli::to_json(&hits));
+                    ExitCode::SUCCESS
+                }
+                Ok(hits) => {
+                    if hits.is_empty() {
+                        eprintln!("không tìm thấy kết quả nào");
+                    }
+                    print!("{}", sotay::search::cli::to_text(&hits));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("lỗi: {e}");
+                    ExitCode::from(EXIT_USAGE)
+                }
+            }
+        }
         Command::New { kind, path, root } => {
             let kind = match kind {
                 NewKindArg::Page => sotay::scaffold::NewKind::Page,

@@ -1,7 +1,32 @@
-//! The search index: built from the pipeline's text, written as static shards.
+//! The search index: built from the pipeline's text, written as static shards, and read back
+//! by `sotay search` exactly as the browser client (`themes/default/static/search.js`) reads it.
 //!
-//! Pure: takes [`SearchDoc`]s and returns files. The browser client and `sotay search`
-//! read the same files.
+//! Pure: [`build_index`] takes [`SearchDoc`]s and returns files; [`search`] takes a file
+//! loader and a query and returns hits. Only the CLI glue in [`cli`] touches the disk.
+//!
+//! Design, in short (the rationale is in `docs`-style comments on each module):
+//! - Words are matched on the text contract's folded key; every posting remembers which toned
+//!   spellings occur, so a query typed with tones ranks exact spellings first ([`query`]).
+//! - Adjacent syllables are indexed as two-syllable terms, so phrases rank above scattered
+//!   words without storing positions ([`index`]).
+//! - Postings are impact-ordered and tiered: a shard holds only each term's best postings;
+//!   deeper tiers are separate files fetched only when the ranking cannot be decided without
+//!   them ([`rank`]). This keeps a query's download small on dense sites.
+//! - Terms are sorted and cut into content-hashed shards, listed by small directory files
+//!   that a fixed-name manifest points to ([`shard`]).
+
+pub mod cli;
+mod index;
+mod query;
+mod rank;
+mod shard;
+mod snippet;
+mod tokenize;
+
+pub use query::{parse_query, Query, QueryTerm};
+pub use rank::{search, Hit, Loader};
+pub use snippet::snippet;
+pub use tokenize::{is_marked, words, Word};
 
 use serde::Serialize;
 
@@ -36,6 +61,54 @@ pub struct SearchDoc {
 }
 
 /// Builds the index files (paths relative to the output root, under `search/`).
-pub fn build_index(_docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
-    Vec::new()
+pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
+    let built = index::build(docs);
+    shard::write(built, docs)
+}
+
+/// Tuning shared by the index builder, the Rust ranking and (by copy) the JavaScript client.
+/// Changing a query-time constant here means changing it in `search.js` too; the tests that
+/// compare both implementations catch a mismatch.
+pub(crate) mod tuning {
+    /// BM25 term-frequency saturation.
+    pub(crate) const K1: f64 = 1.2;
+    /// BM25 length normalization.
+    pub(crate) const B: f64 = 0.75;
+    /// A heading word counts as this many body words.
+    pub(crate) const W_HEADING: u32 = 3;
+    /// Field weight of the page title.
+    pub(crate) const W_TITLE: f64 = 4.0;
+    /// Field weight of the page's own document number.
+    pub(crate) const W_NUMBER: f64 = 12.0;
+    /// Weight of a document number cited in a section.
+    pub(crate) const W_CITE: f64 = 2.0;
+    /// Extra weight of a two-syllable term (adjacency) over single syllables.
+    pub(crate) const W_PAIR: f64 = 1.5;
+    /// Postings kept inline in a shard for each list; deeper tiers grow by [`TIER_GROWTH`].
+    pub(crate) const TIER0: usize = 64;
+    /// Each deeper tier holds this many times the previous one.
+    pub(crate) const TIER_GROWTH: usize = 4;
+    /// Raw bytes a term shard aims for.
+    pub(crate) const SHARD_BYTES: usize = 6 * 1024;
+    /// Shards listed by one directory file.
+    pub(crate) const DIR_SHARDS: usize = 64;
+    /// Sections per result file.
+    pub(crate) const GROUP: usize = 8;
+    /// Query-time factor of an exact key whose tones match (or any exact key when the query
+    /// has no marks), of an exact key whose tones differ, and of a prefix-only key.
+    pub(crate) const F_EXACT: i64 = 4;
+    /// See [`F_EXACT`].
+    pub(crate) const F_FOLDED: i64 = 2;
+    /// See [`F_EXACT`].
+    pub(crate) const F_PREFIX: i64 = 1;
+    /// The ranking is decided for at least this many pages, whatever is shown.
+    pub(crate) const MIN_K: usize = 10;
+    /// Rounds of deeper-tier fetches at most.
+    pub(crate) const MAX_ROUNDS: usize = 3;
+    /// Keys a prefix expands to at most (the most frequent first).
+    pub(crate) const MAX_EXPANSION: usize = 24;
+    /// Query words considered at most.
+    pub(crate) const MAX_WORDS: usize = 8;
+    /// Words in a snippet.
+    pub(crate) const SNIPPET_WORDS: usize = 24;
 }

@@ -10,3 +10,4 @@ mod core;
 mod legal;
 mod search;
 mod serve;
+mod theme;

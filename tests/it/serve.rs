@@ -1,1 +1,433 @@
-//! Integration tests: serve.
+//! Integration tests: `sotay serve` (live preview) run as a real process over a fixture,
+//! talked to over raw HTTP, with files edited the way editors and git edit them.
+
+use crate::support::Fixture;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Generous: the test binary is unoptimised and the machine may be busy.
+const PATIENCE: Duration = Duration::from_secs(30);
+
+/// A response, read whole (`Connection: close`).
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A running `sotay serve` over a fixture, and one live-reload connection to it.
+struct Serve {
+    site: Fixture,
+    child: Child,
+    /// `127.0.0.1:PORT`.
+    host: String,
+    events: Receiver<(String, String)>,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Serve {
+    fn start(fixture: &str) -> Self {
+        let site = Fixture::new(fixture);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sotay"))
+            .args(["serve", "--port", "0", "--today", "2026-11-29", "--root"])
+            .arg(&site.root)
+            .env_remove("SOURCE_DATE_EPOCH")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start sotay serve");
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let err_pipe = child.stderr.take().expect("stderr");
+        let sink = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            for line in BufReader::new(err_pipe).lines().map_while(Result::ok) {
+                let mut s = sink.lock().unwrap();
+                s.push_str(&line);
+                s.push('\n');
+            }
+        });
+        let out_pipe = child.stdout.take().expect("stdout");
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out_pipe).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let line = rx
+            .recv_timeout(PATIENCE)
+            .unwrap_or_else(|_| panic!("no URL printed:\n{}", stderr.lock().unwrap()));
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no URL in {line:?}"))
+            .to_owned();
+        assert!(url.ends_with("/so-tay/"), "served at the base path: {url}");
+        let host = url
+            .trim_start_matches("http://")
+            .split('/')
+            .next()
+            .unwrap()
+            .to_owned();
+        assert!(!host.ends_with(":0"), "port 0 picks a real port: {host}");
+        let events = subscribe(&host);
+        let serve = Self {
+            site,
+            child,
+            host,
+            events,
+            stderr,
+        };
+        serve.expect_event("hello");
+        serve
+    }
+
+    fn raw(&self, request: &str) -> Response {
+        let mut stream = TcpStream::connect(&self.host).expect("connect");
+        stream
+            .set_read_timeout(Some(PATIENCE))
+            .expect("read timeout");
+        stream.write_all(request.as_bytes()).expect("send request");
+        let mut bytes = Vec::new();
+        stream.read_to_end(&mut bytes).expect("read response");
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("bad response: {text:?}"));
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+            .collect();
+        Response {
+            status,
+            headers,
+            body: body.to_owned(),
+        }
+    }
+
+    fn request(&self, method: &str, path: &str, extra: &str) -> Response {
+        self.raw(&format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\n{extra}Connection: close\r\n\r\n",
+            self.host
+        ))
+    }
+
+    fn get(&self, path: &str) -> Response {
+        self.request("GET", path, "")
+    }
+
+    /// Waits for the next event named `name` (skipping others, but never a build error
+    /// unless that is what is expected) and returns its data.
+    fn expect_event(&self, name: &str) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.events.recv_timeout(left) {
+                Ok((event, data)) if event == name => return data,
+                Ok((event, data)) if event == "build-error" => {
+                    panic!("unexpected build error while waiting for `{name}`: {data}")
+                }
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        panic!(
+            "no `{name}` event; server said:\n{}",
+            self.stderr.lock().unwrap()
+        );
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        self.site.write(rel, text);
+    }
+
+    fn path(&self, rel: &str) -> std::path::PathBuf {
+        self.site.root.join(rel)
+    }
+}
+
+/// Opens the event stream and forwards `(event, data)` pairs.
+fn subscribe(host: &str) -> Receiver<(String, String)> {
+    let mut stream = TcpStream::connect(host).expect("connect events");
+    write!(
+        stream,
+        "GET /__sotay/events HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .expect("request events");
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        let mut name = String::new();
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            if let Some(n) = line.strip_prefix("event: ") {
+                name = n.to_owned();
+            } else if let Some(data) = line.strip_prefix("data: ") {
+                if tx.send((name.clone(), data.to_owned())).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    rx
+}
+
+#[test]
+fn edits_additions_renames_and_deletions_are_announced_and_served() {
+    let s = Serve::start("serve/basic");
+    let root = s.get("/");
+    assert_eq!(root.status, 302);
+    assert_eq!(root.header("Location"), Some("/so-tay/"));
+    let faq = s.get("/so-tay/hoi-dap/");
+    assert_eq!(faq.status, 200);
+    assert_eq!(faq.header("Content-Type"), Some("text/html; charset=utf-8"));
+    assert!(faq.body.contains("Ai thực hiện?"));
+    assert!(faq
+        .body
+        .contains("<script src=\"/__sotay/livereload.js\" data-generation="));
+    let script = s.get("/__sotay/livereload.js");
+    assert_eq!(script.status, 200);
+    assert!(script.body.contains("EventSource"));
+
+    // Editing a page: the event names it, the page changes, other pages are not listed.
+    let text = std::fs::read_to_string(s.path("content/hoi-dap.md")).unwrap();
+    s.write(
+        "content/hoi-dap.md",
+        &format!("{text}\n## Câu hỏi mới thêm?\n\nTrả lời mới.\n"),
+    );
+    let data = s.expect_event("reload");
+    assert!(data.contains("\"/so-tay/hoi-dap/\""), "{data}");
+    assert!(!data.contains("\"/so-tay/tin-tuc/bai-1/\""), "{data}");
+    assert!(s.get("/so-tay/hoi-dap/").body.contains("Câu hỏi mới thêm?"));
+
+    // Adding a page: served, and listed in its section.
+    s.write(
+        "content/tin-tuc/bai-2.md",
+        "---\ntitle: \"Bài thứ hai\"\ndescription: \"Bài mới\"\nkind: news\ndate: 2026-01-02\n---\n\nNội dung bài hai.\n",
+    );
+    s.expect_event("reload");
+    assert_eq!(s.get("/so-tay/tin-tuc/bai-2/").status, 200);
+    assert!(s.get("/so-tay/tin-tuc/").body.contains("Bài thứ hai"));
+
+    // Renaming it: the old address is the site's 404 page, the new one is served.
+    std::fs::rename(
+        s.path("content/tin-tuc/bai-2.md"),
+        s.path("content/tin-tuc/bai-hai.md"),
+    )
+    .unwrap();
+    s.expect_event("reload");
+    let old = s.get("/so-tay/tin-tuc/bai-2/");
+    assert_eq!(old.status, 404);
+    assert!(old.body.contains("Không tìm thấy trang"), "{}", old.body);
+    assert!(s
+        .get("/so-tay/tin-tuc/bai-hai/")
+        .body
+        .contains("Nội dung bài hai."));
+
+    // Deleting it.
+    std::fs::remove_file(s.path("content/tin-tuc/bai-hai.md")).unwrap();
+    s.expect_event("reload");
+    assert_eq!(s.get("/so-tay/tin-tuc/bai-hai/").status, 404);
+    assert!(!s.get("/so-tay/tin-tuc/").body.contains("Bài thứ hai"));
+
+    // A new section, moved in as a whole folder, then renamed.
+    let staging = s.site.root.join("new-section");
+    std::fs::create_dir_all(&staging).unwrap();
+    std::fs::write(
+        staging.join("_index.md"),
+        "---\ntitle: \"Hướng dẫn\"\ndescription: \"Mục mới\"\n---\n\nMục mới.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        staging.join("buoc-1.md"),
+        "---\ntitle: \"Bước một\"\ndescription: \"Bước đầu\"\n---\n\nLàm bước một.\n",
+    )
+    .unwrap();
+    std::fs::rename(&staging, s.path("content/huong-dan")).unwrap();
+    s.expect_event("reload");
+    assert!(s.get("/so-tay/huong-dan/").body.contains("Bước một"));
+    std::fs::rename(s.path("content/huong-dan"), s.path("content/chi-dan")).unwrap();
+    s.expect_event("reload");
+    assert_eq!(s.get("/so-tay/huong-dan/buoc-1/").status, 404);
+    assert_eq!(s.get("/so-tay/chi-dan/buoc-1/").status, 200);
+
+    // An editor's save: swap, backup and probe files, then a rename over the original.
+    s.write("content/.hoi-dap.md.swp", "rác");
+    s.write("content/hoi-dap.md~", "---\ntitle: [\n---\n");
+    s.write("content/4913", "");
+    s.write("content/#hoi-dap.md#", "rác");
+    let saved = text.replace("Ai thực hiện?", "Ai chịu trách nhiệm thực hiện?");
+    s.write("content/hoi-dap.md.tmp", &saved);
+    std::fs::rename(
+        s.path("content/hoi-dap.md.tmp"),
+        s.path("content/hoi-dap.md"),
+    )
+    .unwrap();
+    let data = s.expect_event("reload");
+    assert!(data.contains("\"/so-tay/hoi-dap/\""), "{data}");
+    let faq = s.get("/so-tay/hoi-dap/").body;
+    assert!(faq.contains("Ai chịu trách nhiệm thực hiện?"));
+    assert!(!faq.contains("Câu hỏi mới thêm?"));
+    for junk in ["4913", "hoi-dap.md~", ".hoi-dap.md.swp"] {
+        assert_eq!(s.get(&format!("/so-tay/{junk}")).status, 404, "{junk}");
+    }
+
+    // Stylesheets: a new static folder reloads; editing a stylesheet swaps it in place.
+    s.write("static/site.css", "body { color: black; }\n");
+    s.expect_event("reload");
+    s.write("static/site.css", "body { color: navy; }\n");
+    let data = s.expect_event("css");
+    let styles: serde_json::Value = serde_json::from_str(&data).unwrap();
+    let new = styles["styles"][0]["new"].as_str().unwrap().to_owned();
+    assert!(
+        new.starts_with("/so-tay/site.") && new.ends_with(".css"),
+        "{new}"
+    );
+    assert!(s.get(&new).body.contains("navy"));
+    assert_eq!(
+        s.get(styles["styles"][0]["old"].as_str().unwrap()).status,
+        404
+    );
+}
+
+#[test]
+fn broken_front_matter_shows_the_overlay_until_it_is_fixed() {
+    let s = Serve::start("serve/basic");
+    let good = std::fs::read_to_string(s.path("content/hoi-dap.md")).unwrap();
+    s.write(
+        "content/hoi-dap.md",
+        &good.replace("title: \"Hỏi đáp", "title: [\"Hỏi đáp"),
+    );
+    let data = s.expect_event("build-error");
+    assert!(data.contains("content/hoi-dap.md:"), "{data}");
+    for page in ["/so-tay/", "/so-tay/hoi-dap/", "/so-tay/khong-co/"] {
+        let body = s.get(page).body;
+        assert!(
+            body.contains("<div id=\"sotay-overlay\" role=\"alert\">"),
+            "{page}"
+        );
+        assert!(body.contains("content/hoi-dap.md:"), "{page}");
+        assert!(body.contains("/__sotay/overlay.css"), "{page}");
+    }
+    assert!(
+        s.get("/so-tay/hoi-dap/").body.contains("Ai thực hiện?"),
+        "the last good page is still served"
+    );
+    assert_eq!(s.get("/__sotay/overlay.css").status, 200);
+
+    s.write("content/hoi-dap.md", &good);
+    let data = s.expect_event("reload");
+    assert!(data.contains("\"all\":true"), "{data}");
+    for page in ["/so-tay/", "/so-tay/hoi-dap/"] {
+        assert!(!s.get(page).body.contains("sotay-overlay"), "{page}");
+    }
+}
+
+#[test]
+fn http_semantics_and_requests_outside_the_site() {
+    let s = Serve::start("serve/basic");
+    for target in [
+        "/../../etc/passwd",
+        "/so-tay/../site.yaml",
+        "/so-tay/%2e%2e/%2e%2e/etc/passwd",
+        "/so-tay/%2E%2E%2Fsite.yaml",
+        "/so-tay/..%5c..%5csite.yaml",
+        "/so-tay/..\\site.yaml",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/site.yaml",
+        "/so-tay/content/hoi-dap.md",
+        "/so-tay/hoi-dap.md",
+        "/so-tay/van-ban",
+    ] {
+        let r = s.get(target);
+        assert!(
+            [400, 404, 301].contains(&r.status),
+            "{target}: {}",
+            r.status
+        );
+        assert!(!r.body.contains("root:"), "{target}");
+        assert!(!r.body.contains("base_url"), "{target}");
+        assert!(!r.body.contains("title: \""), "{target}");
+        if r.status == 301 {
+            assert_eq!(r.header("Location"), Some("/so-tay/van-ban/"));
+        }
+    }
+    // A folder without index.html is a 404, never a listing; its files are served.
+    assert_eq!(s.get("/so-tay/tep/").status, 404);
+    let txt = s.get("/so-tay/tep/mau.txt");
+    assert_eq!(
+        txt.header("Content-Type"),
+        Some("text/plain; charset=utf-8")
+    );
+    assert_eq!(txt.body, "mẫu\n");
+    let css = s.get("/so-tay/");
+    let href = css
+        .body
+        .split("href=\"")
+        .filter_map(|p| p.split('"').next())
+        .find(|h| h.ends_with(".css"))
+        .unwrap()
+        .to_owned();
+    let sheet = s.get(&href);
+    assert_eq!(
+        sheet.header("Content-Type"),
+        Some("text/css; charset=utf-8")
+    );
+
+    let page = s.get("/so-tay/van-ban/qd-1847/");
+    let etag = page.header("ETag").unwrap().to_owned();
+    let again = s.request(
+        "GET",
+        "/so-tay/van-ban/qd-1847/",
+        &format!("If-None-Match: {etag}\r\n"),
+    );
+    assert_eq!(again.status, 304);
+    assert!(again.body.is_empty());
+    let head = s.request("HEAD", "/so-tay/van-ban/qd-1847/", "");
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(head.header("Content-Length"), page.header("Content-Length"));
+    assert_eq!(
+        s.request("POST", "/so-tay/", "Content-Length: 0\r\n")
+            .status,
+        405
+    );
+    let feed = s.get("/so-tay/atom.xml");
+    assert_eq!(
+        feed.header("Content-Type"),
+        Some("application/xml; charset=utf-8")
+    );
+    assert!(
+        !feed.body.contains("livereload"),
+        "only HTML gets the script"
+    );
+}
+
+#[test]
+fn remote_addresses_need_an_explicit_flag() {
+    let site = Fixture::new("serve/basic");
+    let run = site.run(&["serve", "--bind", "0.0.0.0", "--port", "0"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("--allow-remote"), "{}", run.stderr);
+}

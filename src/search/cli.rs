@@ -1,0 +1,58 @@
+//! `sotay search`: the ranking of [`super::search`] over the built files on disk, printed
+//! for people or as JSON. This is the only part of the search module that reads files.
+
+use super::rank::{search, Hit};
+use std::path::Path;
+
+/// Searches the index built into `output` (the same files the browser downloads).
+pub fn run(output: &Path, query: &str, limit: usize) -> Result<Vec<Hit>, String> {
+    if !output.join("search/manifest.json").is_file() {
+        return Err(format!(
+            "không thấy chỉ mục tìm kiếm trong {}: hãy chạy `sotay build` trước",
+            output.display()
+        ));
+    }
+    let mut loader = |path: &str| -> Result<Vec<u8>, String> {
+        let file = output.join(path);
+        std::fs::read(&file).map_err(|e| format!("không đọc được {}: {e}", file.display()))
+    };
+    search(query, limit, &mut loader)
+}
+
+/// The hits as a JSON array of `{url, title, score, snippet, breadcrumb, heading}`.
+pub fn to_json(hits: &[Hit]) -> String {
+    serde_json::to_string_pretty(hits).expect("hits serialize")
+}
+
+/// Snippet HTML as terminal text: matches in `[` `]`, entities decoded.
+fn plain(snippet: &str) -> String {
+    snippet
+        .replace("<mark>", "[")
+        .replace("</mark>", "]")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
+/// The hits as text for a terminal.
+pub fn to_text(hits: &[Hit]) -> String {
+    let mut out = String::new();
+    for (i, h) in hits.iter().enumerate() {
+        let mut trail = h.breadcrumb.join(" › ");
+        if let Some(heading) = &h.heading {
+            if !trail.is_empty() {
+                trail.push_str(" › ");
+            }
+            trail.push_str(heading);
+        }
+        out.push_str(&format!("{}. {}\n   {}\n", i + 1, h.title, h.url));
+        if !trail.is_empty() {
+            out.push_str(&format!("   {trail}\n"));
+        }
+        if !h.snippet.is_empty() {
+            out.push_str(&format!("   {}\n", plain(&h.snippet)));
+        }
+    }
+    out
+}

@@ -1,0 +1,182 @@
+//! From what a citizen typed to the terms to look up.
+//!
+//! A query is NFC-normalized and cut into words like the text. Each word looks up its
+//! folded key (`1hoa`); each pair of neighbouring words looks up the two-syllable term
+//! (`2van hoa`), which is how phrases outrank scattered words. The last word, unless the
+//! query ends in a space, also matches as a prefix so results come while typing. Document
+//! numbers are recognized loosely (`1847`, `QĐ1847`, `1847 / qđ-ttg`) and look up number
+//! terms (`1#1847`, `1#1847/qd-ttg`).
+
+use super::tokenize::{is_marked, words, Word};
+use super::tuning::MAX_WORDS;
+use crate::text;
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// One term to look up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryTerm {
+    /// The index key (`1hoa`, `2van hoa`, `1#1847`).
+    pub key: String,
+    /// The toned spelling to prefer, when the query was typed with marks.
+    pub variant: Option<String>,
+    /// Whether keys that start with `key` match too (at a lower weight).
+    pub prefix: bool,
+}
+
+/// A parsed query.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    /// The words (at most [`MAX_WORDS`]).
+    pub words: Vec<Word>,
+    /// Whether the last word is matched as a prefix.
+    pub prefix: bool,
+    /// Whether any word carries a mark (then tones are preferred).
+    pub marked: bool,
+    /// Terms to look up, without duplicates.
+    pub terms: Vec<QueryTerm>,
+}
+
+fn number_pattern() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(\d{1,5})\s*/\s*(?:\d{4}\s*/\s*)?\p{L}[\p{L}\p{N}]*(?:\s*[-.]\s*[\p{L}\p{N}]+)*",
+        )
+        .expect("query number pattern is valid")
+    })
+}
+
+fn lead_pattern() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"^\p{L}*(\d{1,5})$").expect("lead pattern is valid"))
+}
+
+fn trim_zeros(n: &str) -> &str {
+    let t = n.trim_start_matches('0');
+    if t.is_empty() {
+        "0"
+    } else {
+        t
+    }
+}
+
+/// Parses a query.
+pub fn parse_query(raw: &str) -> Query {
+    let q = text::nfc(raw);
+    let mut all = words(&q);
+    all.truncate(MAX_WORDS);
+    let prefix = q
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c));
+    let marked = all.iter().any(|w| is_marked(&q[w.start..w.end]));
+    let mut terms: Vec<QueryTerm> = Vec::new();
+    let mut push = |t: QueryTerm| {
+        if !terms.iter().any(|x| x.key == t.key) {
+            terms.push(t);
+        }
+    };
+    let n = all.len();
+    for (i, w) in all.iter().enumerate() {
+        push(QueryTerm {
+            key: format!("1{}", w.folded),
+            variant: marked.then(|| w.toned.clone()),
+            prefix: prefix && i + 1 == n && w.folded.chars().count() >= 2,
+        });
+        if let Some(next) = all.get(i + 1) {
+            push(QueryTerm {
+                key: format!("2{} {}", w.folded, next.folded),
+                variant: marked.then(|| format!("{} {}", w.toned, next.toned)),
+                prefix: prefix && i + 2 == n,
+            });
+        }
+    }
+    // Document numbers: whole numbers first, then leading numbers of other words.
+    let spans: Vec<(usize, usize)> = number_pattern()
+        .find_iter(&q)
+        .filter_map(|m| {
+            let canonical = text::canonical_number(m.as_str())?;
+            push(QueryTerm {
+                key: format!("1#{}", canonical.to_lowercase()),
+                variant: None,
+                prefix: false,
+            });
+            Some((m.start(), m.end()))
+        })
+        .collect();
+    for w in &all {
+        let inside = spans.iter().any(|&(s, e)| w.start > s && w.start < e);
+        if inside {
+            continue;
+        }
+        if let Some(c) = lead_pattern().captures(&w.folded) {
+            push(QueryTerm {
+                key: format!("1#{}", trim_zeros(&c[1])),
+                variant: None,
+                prefix: false,
+            });
+        }
+    }
+    Query {
+        words: all,
+        prefix,
+        marked,
+        terms,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(q: &str) -> Vec<String> {
+        parse_query(q).terms.into_iter().map(|t| t.key).collect()
+    }
+
+    #[test]
+    fn words_pairs_and_prefix() {
+        let q = parse_query("văn hóa cô");
+        assert!(q.marked && q.prefix);
+        assert_eq!(
+            keys("văn hóa cô"),
+            ["1van", "2van hoa", "1hoa", "2hoa co", "1co"]
+        );
+        assert!(q.terms[4].prefix && q.terms[3].prefix && !q.terms[0].prefix);
+        assert_eq!(q.terms[1].variant.as_deref(), Some("văn hoa1"));
+        let done = parse_query("van hoa ");
+        assert!(!done.prefix && !done.marked);
+        assert!(done.terms.iter().all(|t| !t.prefix && t.variant.is_none()));
+        // A one-letter last word is not expanded, but its pair is.
+        let q = parse_query("van h");
+        assert!(!q.terms[2].prefix && q.terms[1].prefix);
+    }
+
+    #[test]
+    fn document_numbers_in_every_shape() {
+        for q in [
+            "1847",
+            "qd 1847",
+            "QĐ1847",
+            "quyết định 1847",
+            "1847/qđ-ttg",
+        ] {
+            assert!(keys(q).contains(&"1#1847".to_owned()), "{q}");
+        }
+        assert!(keys("1847 / QĐ-TTg").contains(&"1#1847/qd-ttg".to_owned()));
+        let k = keys("22/2008/QH12");
+        assert!(k.contains(&"1#22/2008/qh12".to_owned()));
+        assert!(k.contains(&"1#22".to_owned()));
+        assert!(!k.contains(&"1#2008".to_owned()) && !k.contains(&"1#12".to_owned()));
+        assert!(keys("số 03").contains(&"1#3".to_owned()));
+    }
+
+    #[test]
+    fn nfd_and_tone_placement_give_the_same_terms() {
+        let a = parse_query("thuỷ hoá");
+        let b = parse_query("thu\u{0079}\u{0309} ho\u{0061}\u{0301}");
+        let c = parse_query("thủy hóa");
+        assert_eq!(a.terms, b.terms);
+        assert_eq!(a.terms, c.terms);
+    }
+}
