@@ -67,7 +67,7 @@ fn status_changes_across_the_replacement_date() {
     assert!(main.contains("Được thay thế bởi"), "inverse relation shown");
     let new = read(&after, "van-ban/luat-moi/index.html");
     assert!(main_of(&new).contains("Còn hiệu lực – có hiệu lực từ ngày 01/7/2025"));
-    assert!(main_of(&new).contains("<dt>Thay thế</dt>"));
+    assert!(main_of(&new).contains("<h3>Thay thế</h3>"));
     let faq = read(&after, "hoi-dap/giao-tiep/index.html");
     assert!(
         faq.contains(r#"<a class="cite cite--expired" href="/so-tay/van-ban/luat-cu/" title="Hết hiệu lực">22/2008/QH12</a> <span class="cite-status">(hết hiệu lực)</span>"#),
