@@ -267,6 +267,14 @@ impl Rebuild {
             .collect();
         let ms = elapsed.as_secs_f64() * 1000.0;
         if !errors.is_empty() {
+            let same = |a: &[Diagnostic], b: &[Diagnostic]| {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_string() == y.to_string())
+            };
+            if same(&previous.errors, &errors) {
+                // One save can arrive as two batches of events: say it once.
+                eprintln!("✗ vẫn lỗi ({ms:.0} ms)");
+                return;
+            }
             self.generation += 1;
             eprintln!("✗ dựng lỗi sau {ms:.0} ms: {} lỗi", errors.len());
             let data = serde_json::json!({
