@@ -398,6 +398,7 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
     write_extras(
         &config,
         &tree,
+        &generated_pages,
         &rendered,
         &renderer,
         &globals,
@@ -482,6 +483,7 @@ fn search_docs(
 fn write_extras(
     config: &SiteConfig,
     tree: &ContentTree,
+    generated: &[GeneratedPage],
     rendered: &[Rendered],
     renderer: &Renderer,
     globals: &Globals<'_>,
@@ -504,7 +506,7 @@ fn write_extras(
             Err(d) => diagnostics.push(d),
         }
     }
-    let entries: Vec<crate::feeds::SitemapEntry> = tree
+    let mut entries: Vec<crate::feeds::SitemapEntry> = tree
         .pages
         .iter()
         .map(|p| crate::feeds::SitemapEntry {
@@ -516,6 +518,12 @@ fn write_extras(
                 .map(crate::fields::format_date),
         })
         .collect();
+    // Listing pages change whenever their members do: no lastmod rather than a wrong one.
+    entries.extend(generated.iter().map(|g| crate::feeds::SitemapEntry {
+        loc: config.permalink(&g.path),
+        lastmod: None,
+    }));
+    entries.sort_by(|a, b| a.loc.cmp(&b.loc));
     files.insert_bytes("sitemap.xml", crate::feeds::sitemap(&entries));
     files.insert_bytes(
         "robots.txt",
