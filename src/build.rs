@@ -449,8 +449,8 @@ fn pipeline(
         &tree,
         cites,
         &outlines,
+        &pages::hrefs(&links),
         &config.base_path,
-        |i, dest| pages::resolved_href(&links, i, dest),
     );
     let mut check_diagnostics = Diagnostics::default();
     legal::check(&tree, &legal, &rendered, opts.today, &mut check_diagnostics);
@@ -539,6 +539,7 @@ fn pipeline(
     extras::write_extras(
         &config,
         &tree,
+        &generated_pages,
         &rendered,
         &renderer,
         &globals,

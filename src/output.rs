@@ -118,8 +118,9 @@ impl SiteFiles {
 }
 
 fn is_compressible(path: &str) -> bool {
+    // `.bin`: the search index's shards (varint-packed postings, which gzip well).
     [
-        ".html", ".css", ".js", ".mjs", ".json", ".xml", ".txt", ".svg",
+        ".html", ".css", ".js", ".mjs", ".json", ".xml", ".txt", ".svg", ".bin",
     ]
     .iter()
     .any(|ext| path.ends_with(ext))

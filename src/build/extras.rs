@@ -6,7 +6,7 @@
 
 use super::{output_path, BuildOptions};
 use crate::config::SiteConfig;
-use crate::content::ContentTree;
+use crate::content::{ContentTree, GeneratedPage};
 use crate::diagnostics::Diagnostics;
 use crate::frontmatter::Kind;
 use crate::legal::{self, LegalIndex};
@@ -21,6 +21,7 @@ use serde_json::json;
 pub(super) fn write_extras(
     config: &SiteConfig,
     tree: &ContentTree,
+    generated: &[GeneratedPage],
     rendered: &[Rendered],
     renderer: &Renderer,
     globals: &Globals<'_>,
@@ -43,7 +44,7 @@ pub(super) fn write_extras(
             Err(d) => diagnostics.push(d),
         }
     }
-    let entries: Vec<crate::feeds::SitemapEntry> = tree
+    let mut entries: Vec<crate::feeds::SitemapEntry> = tree
         .pages
         .iter()
         .map(|p| crate::feeds::SitemapEntry {
@@ -55,6 +56,12 @@ pub(super) fn write_extras(
                 .map(crate::fields::format_date),
         })
         .collect();
+    // Listing pages change whenever their members do: no lastmod rather than a wrong one.
+    entries.extend(generated.iter().map(|g| crate::feeds::SitemapEntry {
+        loc: config.permalink(&g.path),
+        lastmod: None,
+    }));
+    entries.sort_by(|a, b| a.loc.cmp(&b.loc));
     files.insert_bytes("sitemap.xml", crate::feeds::sitemap(&entries));
     files.insert_bytes(
         "robots.txt",

@@ -168,13 +168,17 @@ pub(super) fn link_diagnostics(
     out
 }
 
-/// The href a link was written with, from the results resolved for page `i`.
-pub(super) fn resolved_href(links: &[LinkResults], i: usize, dest: &str) -> Option<String> {
+/// The href each link of each page was written with (`None` for external and broken
+/// links), as the legal model reads links to documents.
+pub(super) fn hrefs(links: &[LinkResults]) -> Vec<Vec<Option<String>>> {
     links
-        .get(i)?
         .iter()
-        .find(|(d, _)| d == dest)
-        .and_then(|(_, r)| r.clone().ok().flatten())
+        .map(|page| {
+            page.iter()
+                .map(|(_, r)| r.as_ref().ok().cloned().flatten())
+                .collect()
+        })
+        .collect()
 }
 
 /// What rendering templates needs.

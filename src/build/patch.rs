@@ -234,8 +234,8 @@ pub(super) fn patch(
         &s.tree,
         s.cites.clone(),
         &s.outlines,
+        &pages::hrefs(&s.links),
         base_path,
-        |i, dest| pages::resolved_href(&s.links, i, dest),
     );
     let mut check_diagnostics = Diagnostics::default();
     legal::check(

@@ -285,9 +285,13 @@ fn finish_term(term: u64, raws: &[Raw], vocab: &Vocab, lens: &Lengths) -> Term {
     // Variants, most frequent first (ties by spelling, for reproducible files).
     let mut variant_ids: Vec<u64> = Vec::new();
     if !number {
-        let mut counts: FxMap<u64, u32> = FxMap::default();
+        // Few spellings per term: a linear scan beats a map.
+        let mut counts: Vec<(u64, u32)> = Vec::new();
         for r in raws {
-            *counts.entry(r.var).or_default() += 1;
+            match counts.iter_mut().find(|c| c.0 == r.var) {
+                Some(c) => c.1 += 1,
+                None => counts.push((r.var, 1)),
+            }
         }
         let name = |v: u64| -> String {
             if pair {

@@ -95,12 +95,14 @@ pub(crate) mod tuning {
     /// Sections per result file.
     pub(crate) const GROUP: usize = 8;
     /// Query-time factor of an exact key whose tones match (or any exact key when the query
-    /// has no marks), of an exact key whose tones differ, and of a prefix-only key.
-    pub(crate) const F_EXACT: i64 = 4;
+    /// has no marks), of an exact key whose tones differ, and of a prefix-only key. The gap
+    /// between the first two is wide so that a word with the typed tones in the body
+    /// outranks a different word (`Đề` for `dế`) in a title.
+    pub(crate) const F_EXACT: i64 = 8;
     /// See [`F_EXACT`].
     pub(crate) const F_FOLDED: i64 = 2;
     /// See [`F_EXACT`].
-    pub(crate) const F_PREFIX: i64 = 1;
+    pub(crate) const F_PREFIX: i64 = 4;
     /// The ranking is decided for at least this many pages, whatever is shown.
     pub(crate) const MIN_K: usize = 10;
     /// Rounds of deeper-tier fetches at most.

@@ -4,8 +4,8 @@
 //! A page's score is the sum over query terms of its page-level weights (title, own number)
 //! plus the best of its sections' sums (headings, body, citations). A weight is
 //! `factor × m × q`: `m` per list from the index (idf × field weight), `q` per posting
-//! (saturated term frequency), `factor` from the query (exact tones 4, other tones 2,
-//! prefix-only 1). Integers keep both implementations bit-identical.
+//! (saturated term frequency), `factor` from the query (exact tones 8, other tones 2,
+//! prefix-only 4). Integers keep both implementations bit-identical.
 //!
 //! Postings come best first in tiers; only the first is in the shard. After loading it, the
 //! ranking computes for every candidate a lower bound (what is known) and an upper bound

@@ -21,7 +21,7 @@
 //! page delta, [section], q byte, [variant mask when the term has several variants].
 
 use super::index::{Built, List, Posting, Term};
-use super::tuning::{DIR_SHARDS, GROUP, SHARD_BYTES, TIER0, TIER_GROWTH};
+use super::tuning::{DIR_SHARDS, GROUP, MAX_ROUNDS, SHARD_BYTES, TIER0, TIER_GROWTH};
 use super::SearchDoc;
 use rayon::prelude::*;
 use serde_json::json;
@@ -29,6 +29,11 @@ use std::cmp::Ordering;
 
 /// Compares strings the way JavaScript does (by UTF-16 code units).
 pub(crate) fn cmp_keys(a: &str, b: &str) -> Ordering {
+    // UTF-8 byte order equals UTF-16 order except between astral characters and
+    // U+E000–U+FFFF, whose UTF-8 lead bytes are 0xEE and above.
+    if !a.bytes().chain(b.bytes()).any(|x| x >= 0xee) {
+        return a.cmp(b);
+    }
     a.encode_utf16().cmp(b.encode_utf16())
 }
 
@@ -103,7 +108,9 @@ fn encode_list(
     let mut tiers = Vec::new();
     let mut at = 0;
     let mut size = TIER0;
-    while at < list.postings.len() {
+    // The ranking reads at most MAX_ROUNDS tiers past the first, so deeper postings (pages
+    // below thousands of better ones for this term) are never written.
+    while at < list.postings.len() && tiers.len() <= MAX_ROUNDS {
         let end = (at + size).min(list.postings.len());
         tiers.push(&list.postings[at..end]);
         at = end;

@@ -69,7 +69,10 @@ pub fn diff(old: &SiteFiles, new: &SiteFiles, base_path: &str) -> SiteDiff {
             } else {
                 removed_css.push(key.to_owned());
             }
-        } else if [".json", ".xml", ".txt"].iter().any(|e| key.ends_with(e)) {
+        } else if [".json", ".xml", ".txt", ".bin"]
+            .iter()
+            .any(|e| key.ends_with(e))
+        {
             out.data = true;
         } else {
             out.assets = true;
