@@ -1,6 +1,6 @@
 //! Measures `sotay serve`'s edit-to-reload latency: edits one page of a running server's
 //! site N times and times each save until the live-reload `reload` event arrives, then
-//! does the same for a template edit (a full rebuild). Prints the median and p90 of both.
+//! does the same for an edit of the base template (every page rendered again). Prints the median and p90 of both.
 //!
 //! ```sh
 //! serve_latency --url http://127.0.0.1:PORT/ --root SITE [--runs 20] [--pause-ms 1500]
@@ -154,17 +154,19 @@ fn main() {
 
     let template_dir = args.root.join("templates");
     let existed = template_dir.exists();
-    let template = args.root.join("templates/page.html");
-    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/page.html");
-    let base = std::fs::read_to_string(theme).expect("theme page template");
+    // The base template: every page changes, so every page is rendered again.
+    let template = args.root.join("templates/base.html");
+    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/base.html");
+    let base = std::fs::read_to_string(theme).expect("theme base template");
+    let marked = |mark: &str| base.replacen("</body>", &format!("<!-- {mark} --></body>"), 1);
     std::fs::create_dir_all(&template_dir).expect("templates/");
-    std::fs::write(&template, &base).expect("write template");
+    std::fs::write(&template, marked("bắt đầu")).expect("write template");
     wait_for(&rx, "reload");
     let mut full_ms = Vec::new();
     for run in 0..args.runs.div_ceil(4).max(3) {
         std::thread::sleep(args.pause * 2);
         let saved = Instant::now();
-        std::fs::write(&template, format!("{base}\n<!-- lần {run} -->\n")).expect("write template");
+        std::fs::write(&template, marked(&format!("lần {run}"))).expect("write template");
         let at = wait_for(&rx, "reload");
         full_ms.push(at.duration_since(saved).as_secs_f64() * 1000.0);
     }

@@ -331,11 +331,6 @@ fn pipeline(
     );
     timer.lap("parse");
 
-    let asset_list: Vec<(String, PathBuf)> = loaded
-        .assets
-        .iter()
-        .map(|a| (a.content_path.clone(), a.disk_path.clone()))
-        .collect();
     let mut tree_diagnostics = Diagnostics::default();
     let tree =
         crate::content::build_tree(parsed, loaded.assets, opts.drafts, &mut tree_diagnostics);
@@ -412,7 +407,12 @@ fn pipeline(
                 continue;
             }
             // Citation targets are page indices: map them through the content path.
-            let mut cites = std::mem::take(&mut prev.cites[j]);
+            let mut cites = prev
+                .legal
+                .citations
+                .get_mut(j)
+                .map(std::mem::take)
+                .unwrap_or_default();
             for c in &mut cites {
                 c.target = c.target.and_then(|t| {
                     let path = &prev.tree.pages[t].source.content_path;
@@ -443,13 +443,13 @@ fn pipeline(
     }
     timer.lap("markdown");
 
-    let kept_cites = if keep { cites.clone() } else { Vec::new() };
+    let hrefs = pages::hrefs(&links);
     legal::record_citations(
         &mut legal,
         &tree,
         cites,
         &outlines,
-        &pages::hrefs(&links),
+        &hrefs,
         &config.base_path,
     );
     let mut check_diagnostics = Diagnostics::default();
@@ -587,7 +587,6 @@ fn pipeline(
         (true, Some(env)) => Some(Box::new(State {
             env,
             parsed: parse_cache,
-            assets: asset_list,
             config,
             renderer: Some(renderer),
             asset_urls: assets,
@@ -600,7 +599,7 @@ fn pipeline(
             generated: generated_pages,
             links,
             rendered,
-            cites: kept_cites,
+            hrefs,
             markdown_deps,
             check_diagnostics,
             summaries,
@@ -609,6 +608,7 @@ fn pipeline(
             extras_diagnostics,
             search_docs: Arc::new(search_docs),
             search_doc_of,
+            search_pending: Vec::new(),
             search_paths,
             files: files.clone(),
         })),

@@ -21,22 +21,24 @@ use crate::diagnostics::{Diagnostics, Severity};
 use crate::frontmatter::Kind;
 use crate::legal;
 use crate::links::LinkIndex;
-use crate::load::LoadedContent;
+use crate::load::SourceFile;
+use crate::markdown::Outline;
 use crate::output::FileContent;
 use crate::render::context::Globals;
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
-/// A changed page: its index and its new parse.
+/// A changed page: its index, new text and new parse.
 struct Edit {
     page: usize,
+    source: SourceFile,
     parsed: Parsed,
 }
 
 /// The pages whose text changed, when nothing else did; `None` when the fast path does not
-/// apply.
-fn edits(opts: &BuildOptions, state: &State, loaded: &LoadedContent) -> Option<Vec<Edit>> {
+/// apply. `sources` are the Markdown files whose text changed (the set of files did not).
+fn edits(opts: &BuildOptions, state: &State, sources: &[SourceFile]) -> Option<Vec<Edit>> {
     let mut scratch = Diagnostics::default();
     let (config, config_text) = load_config(opts, &mut scratch);
     let theme = config
@@ -45,17 +47,8 @@ fn edits(opts: &BuildOptions, state: &State, loaded: &LoadedContent) -> Option<V
     if environment(opts, config_text.as_deref(), theme.as_ref()) != Some(state.env) {
         return None;
     }
-    let same_assets = loaded.assets.len() == state.assets.len()
-        && loaded
-            .assets
-            .iter()
-            .zip(&state.assets)
-            .all(|(a, (path, disk))| a.content_path == *path && a.disk_path == *disk);
-    if !same_assets || loaded.sources.len() != state.parsed.len() {
-        return None;
-    }
     let mut edits = Vec::new();
-    for source in &loaded.sources {
+    for source in sources {
         let old = state.parsed.get(&source.content_path)?;
         if Arc::ptr_eq(&old.text, &source.text) {
             continue;
@@ -70,6 +63,7 @@ fn edits(opts: &BuildOptions, state: &State, loaded: &LoadedContent) -> Option<V
         }
         edits.push(Edit {
             page,
+            source: source.clone(),
             parsed: Parsed {
                 text: Arc::clone(&source.text),
                 result,
@@ -78,6 +72,27 @@ fn edits(opts: &BuildOptions, state: &State, loaded: &LoadedContent) -> Option<V
         });
     }
     Some(edits)
+}
+
+/// What of an outline places citations in sections: the headings, and after which heading
+/// each link comes.
+fn citation_shape(o: &Outline) -> (Vec<(u8, &str, &str)>, Vec<usize>) {
+    let headings = o
+        .headings
+        .iter()
+        .map(|h| (h.level, h.text.as_str(), h.anchor.as_str()))
+        .collect();
+    let sections = o
+        .links
+        .iter()
+        .map(|l| {
+            o.headings
+                .iter()
+                .take_while(|h| h.offset < l.offset)
+                .count()
+        })
+        .collect();
+    (headings, sections)
 }
 
 /// Whether an href (with base path, maybe a fragment) points at one of `urls`.
@@ -91,33 +106,32 @@ fn points_at(href: &str, base_path: &str, urls: &HashSet<&str>) -> bool {
 pub(super) fn patch(
     opts: &BuildOptions,
     mut s: Box<State>,
-    loaded: &LoadedContent,
+    sources: &[SourceFile],
     load_diagnostics: &Diagnostics,
     search: bool,
 ) -> Result<(BuildResult, Box<State>), Box<State>> {
     let mut timer = Timer::new();
-    let Some(edits) = edits(opts, &s, loaded) else {
+    let Some(edits) = edits(opts, &s, sources) else {
         return Err(s);
     };
     timer.lap("parse");
     let changed: BTreeSet<usize> = edits.iter().map(|e| e.page).collect();
     let mut anchors_changed = Vec::new();
+    let mut sections_moved = false;
     for edit in edits {
         let i = edit.page;
-        let source = loaded
-            .sources
-            .iter()
-            .find(|x| x.content_path == s.tree.pages[i].source.content_path)
-            .expect("edits come from the loaded sources")
-            .clone();
         if let Some((meta, _)) = &edit.parsed.result {
             s.tree.pages[i].meta = meta.clone();
         }
-        s.tree.pages[i].source = source;
+        s.tree.pages[i].source = edit.source;
         // Its Markdown is now out of date: never reuse it, even if this build stops early.
         s.markdown_deps[i].stale = true;
         let page = &s.tree.pages[i];
-        s.outlines[i] = crate::markdown::outline(page.body(), pages::policy_for(page.meta.kind));
+        let outline = crate::markdown::outline(page.body(), pages::policy_for(page.meta.kind));
+        if citation_shape(&outline) != citation_shape(&s.outlines[i]) {
+            sections_moved = true;
+        }
+        s.outlines[i] = outline;
         let anchors = anchor_set(&s.outlines[i]);
         if anchors != s.anchors[i] {
             anchors_changed.push(i);
@@ -128,19 +142,27 @@ pub(super) fn patch(
     }
     timer.lap("outline");
 
-    let mut legal_diagnostics = Diagnostics::default();
-    let mut legal = legal::index(
-        &s.tree,
-        &s.outlines,
-        &s.anchors,
-        opts.today,
-        &mut legal_diagnostics,
-    );
-    s.legal_diagnostics = legal_diagnostics.into_iter().collect();
-    // Listings read front matter, plus FAQ questions: only FAQ and document text can change one.
+    // The legal index and the listings read front matter, plus FAQ questions and document
+    // anchors: only FAQ and document text can change them.
     let listings_may_change = changed
         .iter()
         .any(|&i| matches!(s.tree.pages[i].meta.kind, Kind::Faq | Kind::Document));
+    let old_cited_by = std::mem::take(&mut s.legal.cited_by);
+    let mut cites = std::mem::take(&mut s.legal.citations);
+    let mut legal = if listings_may_change {
+        let mut legal_diagnostics = Diagnostics::default();
+        let legal = legal::index(
+            &s.tree,
+            &s.outlines,
+            &s.anchors,
+            opts.today,
+            &mut legal_diagnostics,
+        );
+        s.legal_diagnostics = legal_diagnostics.into_iter().collect();
+        legal
+    } else {
+        std::mem::take(&mut s.legal)
+    };
     if listings_may_change {
         let generated = legal::generated_pages(&s.tree, &legal, &s.config);
         let same_paths = generated.len() == s.generated.len()
@@ -149,6 +171,8 @@ pub(super) fn patch(
                 .zip(&s.generated)
                 .all(|(a, b)| a.path == b.path);
         if !same_paths {
+            s.legal.citations = cites;
+            s.legal.cited_by = old_cited_by;
             return Err(s);
         }
         s.generated = generated;
@@ -174,11 +198,17 @@ pub(super) fn patch(
         })
         .collect();
     let mut relinked = Vec::new();
+    let mut hrefs_changed = false;
     for i in relink {
         let results = pages::resolve_links(&s.outlines[i], &link_index, i);
         if results != s.links[i] {
             relinked.push(i);
             s.links[i] = results;
+        }
+        let hrefs = pages::hrefs(std::slice::from_ref(&s.links[i])).remove(0);
+        if hrefs != s.hrefs[i] {
+            hrefs_changed = true;
+            s.hrefs[i] = hrefs;
         }
     }
     timer.lap("links");
@@ -216,45 +246,54 @@ pub(super) fn patch(
     let fresh: Vec<_> = again.par_iter().map(|&i| (i, md.render(i))).collect();
     let mut text_changed = Vec::new();
     let mut cites_changed = Vec::new();
-    for (i, (rendered, cites, deps)) in fresh {
+    for (i, (rendered, new_cites, deps)) in fresh {
         if rendered != s.rendered[i] {
             text_changed.push(i);
             s.rendered[i] = rendered;
         }
-        if cites != s.cites[i] {
+        if new_cites != cites[i] {
             cites_changed.push(i);
-            s.cites[i] = cites;
+            cites[i] = new_cites;
         }
         s.markdown_deps[i] = deps;
     }
     timer.lap("markdown");
 
-    legal::record_citations(
-        &mut legal,
-        &s.tree,
-        s.cites.clone(),
-        &s.outlines,
-        &pages::hrefs(&s.links),
-        base_path,
-    );
-    let mut check_diagnostics = Diagnostics::default();
-    legal::check(
-        &s.tree,
-        &legal,
-        &s.rendered,
-        opts.today,
-        &mut check_diagnostics,
-    );
-    s.check_diagnostics = check_diagnostics.into_iter().collect();
+    // What cites what: unchanged when no citation, link or section around them changed.
+    let citations_stable =
+        !listings_may_change && cites_changed.is_empty() && !hrefs_changed && !sections_moved;
+    let mut cited_by_changed: Vec<usize> = Vec::new();
+    if citations_stable {
+        legal.citations = cites;
+        legal.cited_by = old_cited_by;
+    } else {
+        legal::record_citations(&mut legal, &s.tree, cites, &s.outlines, &s.hrefs, base_path);
+        // Prose citations and links to documents both make "cited by" lists.
+        cited_by_changed.extend(
+            legal
+                .documents
+                .keys()
+                .filter(|d| legal.cited_by.get(d) != old_cited_by.get(d)),
+        );
+    }
+    // Warnings about citations point into the citing page's text.
+    let unresolved_here = changed
+        .iter()
+        .any(|&i| legal.citations[i].iter().any(|c| c.target.is_none()));
+    if !citations_stable || unresolved_here {
+        let mut check_diagnostics = Diagnostics::default();
+        legal::check(
+            &s.tree,
+            &legal,
+            &s.rendered,
+            opts.today,
+            &mut check_diagnostics,
+        );
+        s.check_diagnostics = check_diagnostics.into_iter().collect();
+    }
     let mut retemplate: BTreeSet<usize> = changed.iter().copied().collect();
     retemplate.extend(text_changed.iter().copied());
-    // Prose citations and links to documents both make "cited by" lists.
-    retemplate.extend(
-        legal
-            .documents
-            .keys()
-            .filter(|d| legal.cited_by.get(d) != s.legal.cited_by.get(d)),
-    );
+    retemplate.extend(cited_by_changed);
     s.legal = legal;
     timer.lap("citations");
 
@@ -309,18 +348,21 @@ pub(super) fn patch(
     s.renderer = Some(renderer);
     timer.lap("extras");
 
-    let mut search_changed = false;
-    let redo: BTreeSet<usize> = text_changed.iter().chain(&cites_changed).copied().collect();
-    if !redo.is_empty() {
-        let docs = Arc::make_mut(&mut s.search_docs);
-        for i in redo {
-            if let (Some(k), Some(doc)) = (
-                s.search_doc_of[i],
-                extras::search_doc(&s.tree, &s.legal, &s.rendered, i),
-            ) {
-                docs[k] = doc;
-                search_changed = true;
-            }
+    let mut updates = Vec::new();
+    for i in text_changed.iter().chain(&cites_changed) {
+        if let (Some(k), Some(doc)) = (
+            s.search_doc_of[*i],
+            extras::search_doc(&s.tree, &s.legal, &s.rendered, *i),
+        ) {
+            updates.push((k, doc));
+        }
+    }
+    let search_changed = !updates.is_empty();
+    s.search_pending.extend(updates);
+    // A running search job shares the documents: leave the changes pending until it is done.
+    if let Some(docs) = Arc::get_mut(&mut s.search_docs) {
+        for (k, doc) in s.search_pending.drain(..) {
+            docs[k] = doc;
         }
     }
     if search && search_changed {
@@ -335,10 +377,8 @@ pub(super) fn patch(
     timer.lap("search");
 
     let mut diagnostics = load_diagnostics.clone();
-    for source in &loaded.sources {
-        if let Some(p) = s.parsed.get(&source.content_path) {
-            diagnostics.extend(p.diagnostics.iter().cloned());
-        }
+    for parsed in s.parsed.values() {
+        diagnostics.extend(parsed.diagnostics.iter().cloned());
     }
     diagnostics.extend(s.tree_diagnostics.iter().cloned());
     diagnostics.extend(s.legal_diagnostics.iter().cloned());

@@ -28,6 +28,8 @@ pub enum Changed {
 /// Builds the search index of one build of a session.
 pub struct SearchJob {
     docs: Arc<Vec<SearchDoc>>,
+    /// Documents replaced since `docs` was shared.
+    pending: Vec<(usize, SearchDoc)>,
 }
 
 impl SearchJob {
@@ -35,8 +37,11 @@ impl SearchJob {
     pub fn run(self) -> Vec<(String, Vec<u8>)> {
         // Copy, then let go of the session's documents at once: the next rebuild can then
         // update them in place instead of copying them while this job runs.
-        let docs: Vec<SearchDoc> = self.docs.as_ref().clone();
+        let mut docs: Vec<SearchDoc> = self.docs.as_ref().clone();
         drop(self.docs);
+        for (k, doc) in self.pending {
+            docs[k] = doc;
+        }
         crate::search::build_index(&docs)
     }
 }
@@ -80,13 +85,18 @@ impl Session {
     pub fn rebuild(&mut self, changed: &Changed) -> BuildResult {
         let mut timer = Timer::new();
         self.sources.update(&self.opts.root, changed);
-        let mut diagnostics = Diagnostics::default();
-        let loaded = self.sources.content(&mut diagnostics);
+        let delta = self.sources.take_delta();
         timer.lap("read");
         let mut previous = self.state.take();
-        if let Some(state) = previous.take() {
-            match super::patch::patch(&self.opts, state, &loaded, &diagnostics, !self.defer_search)
-            {
+        if let Some(state) = previous.take_if(|_| !delta.structure) {
+            let sources: Vec<_> = delta
+                .texts
+                .iter()
+                .filter_map(|path| self.sources.source(path).cloned())
+                .collect();
+            let diagnostics = self.sources.diagnostics();
+            let search = !self.defer_search;
+            match super::patch::patch(&self.opts, state, &sources, &diagnostics, search) {
                 Ok((mut result, state)) => {
                     self.state = Some(state);
                     let mut timings = timer.timings;
@@ -97,6 +107,8 @@ impl Session {
                 Err(state) => previous = Some(state),
             }
         }
+        let mut diagnostics = Diagnostics::default();
+        let loaded = self.sources.content(&mut diagnostics);
         let reuse = Reuse {
             previous,
             keep: true,
@@ -112,6 +124,7 @@ impl Session {
     pub fn search_job(&self) -> Option<SearchJob> {
         self.state.as_ref().map(|s| SearchJob {
             docs: Arc::clone(&s.search_docs),
+            pending: s.search_pending.clone(),
         })
     }
 }

@@ -27,6 +27,20 @@ pub(crate) struct SourceCache {
     /// Problems found while walking (unreadable folders), or a missing `content/`.
     walk_errors: Vec<Diagnostic>,
     loaded: bool,
+    /// What changed since [`SourceCache::take_delta`] was last called.
+    delta: Delta,
+    /// Keys in walk order, while no file is added or removed.
+    order: Option<Vec<String>>,
+}
+
+/// What changed in `content/` between two builds.
+#[derive(Debug, Default)]
+pub(crate) struct Delta {
+    /// Files were added or removed, or became readable or unreadable: the site's structure
+    /// may have changed.
+    pub(crate) structure: bool,
+    /// Markdown files whose text changed.
+    pub(crate) texts: std::collections::BTreeSet<String>,
 }
 
 impl SourceCache {
@@ -52,12 +66,90 @@ impl SourceCache {
         let content_dir = root.join("content");
         if !content_dir.is_dir() {
             self.walk_errors.push(load::missing_content(&content_dir));
+            if !self.entries.is_empty() {
+                self.structure_changed();
+            }
             self.entries.clear();
             return;
         }
         let mut fresh = BTreeMap::new();
         self.walk_into(root, "", &mut fresh);
-        self.entries = fresh;
+        let old = std::mem::take(&mut self.entries);
+        if old.len() != fresh.len() || old.keys().zip(fresh.keys()).any(|(a, b)| a != b) {
+            self.structure_changed();
+        }
+        for (key, entry) in fresh {
+            self.note(&key, old.get(&key), &entry);
+            self.entries.insert(key, entry);
+        }
+    }
+
+    fn structure_changed(&mut self) {
+        self.delta.structure = true;
+        self.order = None;
+    }
+
+    /// Records how `new` differs from `old` (the entry of the same path before).
+    fn note(&mut self, key: &str, old: Option<&Entry>, new: &Entry) {
+        match (old, new) {
+            (Some(Entry::Markdown(Ok(a))), Entry::Markdown(Ok(b))) => {
+                if !std::sync::Arc::ptr_eq(&a.text, &b.text) {
+                    self.delta.texts.insert(key.to_owned());
+                }
+            }
+            (Some(Entry::Markdown(Err(a))), Entry::Markdown(Err(b))) => {
+                if a.to_string() != b.to_string() {
+                    self.structure_changed();
+                }
+            }
+            (Some(Entry::Asset(_)), Entry::Asset(_)) => {}
+            _ => self.structure_changed(),
+        }
+    }
+
+    fn insert(&mut self, key: String, entry: Entry) {
+        let old = self.entries.remove(&key);
+        self.note(&key, old.as_ref(), &entry);
+        self.entries.insert(key, entry);
+    }
+
+    fn remove(&mut self, key: &str) {
+        if self.entries.remove(key).is_some() {
+            self.structure_changed();
+        }
+    }
+
+    /// What changed since the last call.
+    pub(crate) fn take_delta(&mut self) -> Delta {
+        std::mem::take(&mut self.delta)
+    }
+
+    /// Problems reading `content/`: unreadable folders and files.
+    pub(crate) fn diagnostics(&self) -> Diagnostics {
+        let mut out: Diagnostics = self.walk_errors.iter().cloned().collect();
+        for entry in self.entries.values() {
+            if let Entry::Markdown(Err(d)) = entry {
+                out.push(d.clone());
+            }
+        }
+        out
+    }
+
+    /// A Markdown file's current text, if it is readable.
+    pub(crate) fn source(&self, content_path: &str) -> Option<&SourceFile> {
+        match self.entries.get(content_path)? {
+            Entry::Markdown(Ok(source)) => Some(source),
+            _ => None,
+        }
+    }
+
+    fn order_keys(&self) -> Vec<String> {
+        if let Some(order) = &self.order {
+            return order.clone();
+        }
+        let mut keys: Vec<String> = self.entries.keys().cloned().collect();
+        keys.sort_by(|a, b| a.split('/').cmp(b.split('/')));
+        keys
     }
 
     /// Walks `content/SUB` into `into`, keeping the text of unchanged files.
@@ -117,15 +209,17 @@ impl SourceCache {
                 self.walk_into(root, rel, &mut fresh);
                 for key in under {
                     if !fresh.contains_key(&key) {
-                        self.entries.remove(&key);
+                        self.remove(&key);
                     }
                 }
-                self.entries.remove(rel);
-                self.entries.extend(fresh);
+                self.remove(rel);
+                for (key, entry) in fresh {
+                    self.insert(key, entry);
+                }
             }
             Some(m) if m.is_file() => {
                 for key in under {
-                    self.entries.remove(&key);
+                    self.remove(&key);
                 }
                 let entry = if rel.ends_with(".md") {
                     let read = load::read_source(&disk, rel.to_owned());
@@ -136,31 +230,31 @@ impl SourceCache {
                         disk_path: disk,
                     })
                 };
-                self.entries.insert(rel.to_owned(), entry);
+                self.insert(rel.to_owned(), entry);
             }
             // Deleted, or something that is neither file nor folder (a symlink): gone.
             _ => {
                 for key in under {
-                    self.entries.remove(&key);
+                    self.remove(&key);
                 }
-                self.entries.remove(rel);
+                self.remove(rel);
             }
         }
     }
 
     /// The content as the build reads it, in the order of a depth-first walk.
-    pub(crate) fn content(&self, diagnostics: &mut Diagnostics) -> LoadedContent {
+    pub(crate) fn content(&mut self, diagnostics: &mut Diagnostics) -> LoadedContent {
         diagnostics.extend(self.walk_errors.iter().cloned());
-        let mut keys: Vec<&String> = self.entries.keys().collect();
-        keys.sort_by(|a, b| a.split('/').cmp(b.split('/')));
+        let keys = self.order_keys();
         let mut loaded = LoadedContent::default();
-        for key in keys {
+        for key in &keys {
             match &self.entries[key] {
                 Entry::Markdown(Ok(source)) => loaded.sources.push(source.clone()),
                 Entry::Markdown(Err(d)) => diagnostics.push(d.clone()),
                 Entry::Asset(asset) => loaded.assets.push(asset.clone()),
             }
         }
+        self.order = Some(keys);
         loaded
     }
 }

@@ -71,8 +71,6 @@ pub(crate) struct State {
     pub(crate) env: blake3::Hash,
     /// Every Markdown file's parse, by content path.
     pub(crate) parsed: HashMap<String, Parsed>,
-    /// Assets of `content/` as `(content path, disk path)`.
-    pub(crate) assets: Vec<(String, std::path::PathBuf)>,
     pub(crate) config: SiteConfig,
     /// Compiled templates (taken by the next build when the environment is the same).
     pub(crate) renderer: Option<Renderer>,
@@ -89,8 +87,8 @@ pub(crate) struct State {
     pub(crate) generated: Vec<GeneratedPage>,
     pub(crate) links: Vec<LinkResults>,
     pub(crate) rendered: Vec<Rendered>,
-    /// Numbers each page's prose cites (also moved into `legal.citations`).
-    pub(crate) cites: Vec<Vec<Citation>>,
+    /// The href each link of each page was written with, as the legal model reads them.
+    pub(crate) hrefs: Vec<Vec<Option<String>>>,
     pub(crate) markdown_deps: Vec<MarkdownDeps>,
     /// Site-wide warnings of the legal model.
     pub(crate) check_diagnostics: Vec<Diagnostic>,
@@ -102,6 +100,9 @@ pub(crate) struct State {
     /// Search documents, and for each page its document's position.
     pub(crate) search_docs: Arc<Vec<SearchDoc>>,
     pub(crate) search_doc_of: Vec<Option<usize>>,
+    /// Documents replaced since `search_docs` was shared with a running search job (which
+    /// a fast rebuild does not wait for or copy): applied once the job lets go.
+    pub(crate) search_pending: Vec<(usize, SearchDoc)>,
     /// Files of the search index in `files` (none when the index is built later).
     pub(crate) search_paths: Vec<String>,
     /// The whole site (search files only when built with it).

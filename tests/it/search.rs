@@ -145,16 +145,23 @@ fn index_files_are_hashed_and_leave_out_the_search_page() {
 fn search_page_works_without_inline_script_and_says_what_to_do_without_it() {
     let site = built();
     let html = site.output("tim-kiem/index.html");
-    assert!(html.contains(r#"id="sotay-search" action="/tim-kiem/""#), "{html}");
+    assert!(
+        html.contains(r#"id="sotay-search" action="/tim-kiem/""#),
+        "{html}"
+    );
     assert!(html.contains(r#"name="q""#));
     assert!(html.contains(r#"aria-live="polite""#));
     assert!(html.contains(r#"<p id="sotay-search-nojs" class="notice">Tìm kiếm cần JavaScript"#));
     assert!(html.contains(r#"href="/van-ban/""#) && html.contains(r#"href="/hoi-dap/""#));
-    let script = regex::Regex::new(r#"<script type="module" src="(/search\.[0-9a-f]{10}\.js)"></script>"#)
-        .unwrap();
+    let script =
+        regex::Regex::new(r#"<script type="module" src="(/search\.[0-9a-f]{10}\.js)"></script>"#)
+            .unwrap();
     let src = &script.captures(&html).expect("the client module")[1];
     assert!(site.has_output(&src[1..]));
-    assert!(!html.contains("<script>") && !html.contains(" onclick="), "no inline script");
+    assert!(
+        !html.contains("<script>") && !html.contains(" onclick="),
+        "no inline script"
+    );
     let other = site.output("bai/con-de/index.html");
     assert!(
         other.contains(r#"role="search""#) && other.contains(r#"action="/tim-kiem/""#),

@@ -613,6 +613,18 @@ mod incremental {
             Way::Fast,
             |t| t.split("\nXem khoản 2 Điều 98").next().unwrap().to_owned(),
         );
+        s.edit(
+            "a citation of a number the site lacks",
+            "content/gioi-thieu.md",
+            Way::Fast,
+            |t| format!("{t}\nTheo Nghị định số 99/2099/NĐ-CP, chưa có.\n"),
+        );
+        s.edit(
+            "text added above that citation",
+            "content/gioi-thieu.md",
+            Way::Fast,
+            |t| t.replacen("\n---\n", "\n---\n\nĐoạn mở đầu mới.\n", 1),
+        );
         s.edit("news text", &news, Way::Fast, |t| {
             format!("{t}\nĐoạn tin thêm.\n")
         });
