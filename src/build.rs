@@ -122,19 +122,29 @@ fn load_config(
     }
 }
 
-/// Hash of everything every page depends on, so a session knows when nothing can be
-/// reused: configuration, options, templates and static files.
+/// Hashes of what every page depends on, so a session knows what it cannot reuse: the
+/// Markdown of pages depends on configuration and options; their templates also on the
+/// templates and static files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Environment {
+    /// Configuration and options.
+    content: blake3::Hash,
+    /// The same, with templates and static files.
+    all: blake3::Hash,
+}
+
 fn environment(
     opts: &BuildOptions,
     config_text: Option<&str>,
     theme: Option<&Result<crate::theme::Theme, Vec<Diagnostic>>>,
-) -> Option<blake3::Hash> {
+) -> Option<Environment> {
     let Some(Ok(theme)) = theme else {
         return None;
     };
     let mut h = blake3::Hasher::new();
     h.update(config_text?.as_bytes());
     h.update(format!("\0{:?}|{:?}|{}\0", opts.base_url, opts.today, opts.drafts).as_bytes());
+    let content = h.finalize();
     for t in &theme.templates {
         h.update(t.name.as_bytes());
         h.update(b"\0");
@@ -149,7 +159,10 @@ fn environment(
         h.update(&content.read().ok()?);
         h.update(b"\0");
     }
-    Some(h.finalize())
+    Some(Environment {
+        content,
+        all: h.finalize(),
+    })
 }
 
 /// Parses front matter of every source in parallel, reusing a previous parse of the same
@@ -316,8 +329,13 @@ fn pipeline(
         .as_ref()
         .map(|c| crate::theme::load(&opts.root, &c.theme));
     let env = environment(opts, config_text.as_deref(), theme.as_ref());
-    // Markdown and templates depend on the environment; front matter and outlines do not.
+    // Templates depend on the whole environment, Markdown on configuration and options,
+    // front matter and outlines on neither.
     let same_env = env.is_some() && previous.as_ref().is_some_and(|p| Some(p.env) == env);
+    let same_content_env = env.is_some()
+        && previous
+            .as_ref()
+            .is_some_and(|p| Some(p.env.content) == env.map(|e| e.content));
     timer.lap("load");
 
     let no_parses = HashMap::new();
@@ -400,7 +418,7 @@ fn pipeline(
     };
     let mut kept_markdown: Vec<Option<(Rendered, Vec<Citation>, MarkdownDeps)>> =
         vec![None; tree.pages.len()];
-    if let (Some(prev), true) = (previous.as_mut(), same_env) {
+    if let (Some(prev), true) = (previous.as_mut(), same_content_env) {
         for (i, j) in same.iter().enumerate() {
             let Some(j) = *j else { continue };
             if !md.still_valid(i, &prev.markdown_deps[j]) {

@@ -66,9 +66,9 @@ pub(crate) type LinkResults = Vec<(String, Result<Option<String>, LinkError>)>;
 /// Everything a build computed that the next build may reuse. Vectors indexed by page
 /// follow `tree.pages`.
 pub(crate) struct State {
-    /// Hash of everything every page depends on: configuration, options, templates,
+    /// Hashes of everything every page depends on: configuration, options, templates,
     /// static files.
-    pub(crate) env: blake3::Hash,
+    pub(crate) env: super::Environment,
     /// Every Markdown file's parse, by content path.
     pub(crate) parsed: HashMap<String, Parsed>,
     pub(crate) config: SiteConfig,
