@@ -159,6 +159,30 @@ impl Serve {
         );
     }
 
+    /// The number of pages in the served search index, once it has one.
+    fn indexed_pages(&self) -> Option<u64> {
+        let r = self.get("/so-tay/search/manifest.json");
+        let manifest: serde_json::Value = serde_json::from_str(&r.body).ok()?;
+        (r.status == 200)
+            .then(|| manifest["pages"].as_u64())
+            .flatten()
+    }
+
+    /// Waits until the search index (built in the background) holds `pages` pages.
+    fn expect_indexed(&self, pages: u64) {
+        let deadline = Instant::now() + PATIENCE;
+        while Instant::now() < deadline {
+            if self.indexed_pages() == Some(pages) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!(
+            "the search index never held {pages} pages (it has {:?})",
+            self.indexed_pages()
+        );
+    }
+
     fn write(&self, rel: &str, text: &str) {
         self.site.write(rel, text);
     }
@@ -220,6 +244,13 @@ fn edits_additions_renames_and_deletions_are_announced_and_served() {
     assert!(!data.contains("\"/so-tay/tin-tuc/bai-1/\""), "{data}");
     assert!(s.get("/so-tay/hoi-dap/").body.contains("Câu hỏi mới thêm?"));
 
+    // Search works in preview: the index follows the pages, a moment after them.
+    let deadline = Instant::now() + PATIENCE;
+    while s.indexed_pages().is_none() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let indexed = s.indexed_pages().expect("a search index is served");
+
     // Adding a page: served, and listed in its section.
     s.write(
         "content/tin-tuc/bai-2.md",
@@ -228,6 +259,7 @@ fn edits_additions_renames_and_deletions_are_announced_and_served() {
     s.expect_event("reload");
     assert_eq!(s.get("/so-tay/tin-tuc/bai-2/").status, 200);
     assert!(s.get("/so-tay/tin-tuc/").body.contains("Bài thứ hai"));
+    s.expect_indexed(indexed + 1);
 
     // Renaming it: the old address is the site's 404 page, the new one is served.
     std::fs::rename(
