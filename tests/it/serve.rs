@@ -732,3 +732,24 @@ mod incremental {
         s.check("everything re-read", &["content"], Way::Fast);
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_server_cleanly() {
+    let mut s = Serve::start("serve/basic");
+    let pid = s.child.id().to_string();
+    let sent = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(sent.success());
+    let deadline = Instant::now() + PATIENCE;
+    let status = loop {
+        if let Some(status) = s.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "still running after Ctrl-C");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0));
+    // The message is printed before exiting; give the reader thread a moment.
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(s.stderr.lock().unwrap().contains("Đã dừng máy chủ xem trước."));
+}
