@@ -751,5 +751,9 @@ fn ctrl_c_stops_the_server_cleanly() {
     assert_eq!(status.code(), Some(0));
     // The message is printed before exiting; give the reader thread a moment.
     std::thread::sleep(Duration::from_millis(100));
-    assert!(s.stderr.lock().unwrap().contains("Đã dừng máy chủ xem trước."));
+    assert!(s
+        .stderr
+        .lock()
+        .unwrap()
+        .contains("Đã dừng máy chủ xem trước."));
 }
