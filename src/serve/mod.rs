@@ -277,11 +277,15 @@ impl Rebuild {
             };
             if same(&previous.errors, &errors) {
                 // One save can arrive as two batches of events: say it once.
-                eprintln!("✗ vẫn lỗi ({ms:.0} ms)");
+                eprintln!("✗ {}: vẫn lỗi ({ms:.0} ms)", change.describe());
                 return;
             }
             self.generation += 1;
-            eprintln!("✗ dựng lỗi sau {ms:.0} ms: {} lỗi", errors.len());
+            eprintln!(
+                "✗ {}: {} lỗi (dựng trong {ms:.0} ms); vẫn phục vụ bản dựng tốt gần nhất",
+                change.describe(),
+                errors.len()
+            );
             let data = serde_json::json!({
                 "generation": self.generation,
                 "errors": overlay::errors_json(&errors),
@@ -308,9 +312,13 @@ impl Rebuild {
             None => diff::SiteDiff::default(),
         };
         let styles_only = change.kind() == Some(watch::ChangeKind::Styles);
-        let event = diff::event_for(&d, self.generation + 1, styles_only, recovering || moved);
+        let force = recovering || moved || change.assets_changed();
+        let event = diff::event_for(&d, self.generation + 1, styles_only, force);
         if event.is_none() && d.is_empty() {
-            eprintln!("✓ dựng lại trong {ms:.0} ms: không có gì thay đổi");
+            eprintln!(
+                "✓ {}: dựng lại trong {ms:.0} ms, không có gì thay đổi",
+                change.describe()
+            );
             return;
         }
         if let (Some(indexer), Some(job)) = (&self.indexer, self.session.search_job()) {
@@ -321,11 +329,15 @@ impl Rebuild {
             http::Snapshot::new(Some(site), base_path, self.generation, Vec::new())
                 .with_search(Arc::clone(&previous.search)),
         );
-        eprintln!(
-            "✓ dựng trong {ms:.0} ms: {} trang, {} trang thay đổi",
-            result.page_count,
-            d.pages.len()
-        );
+        if previous.site.is_none() {
+            eprintln!("✓ dựng xong {} trang trong {ms:.0} ms", result.page_count);
+        } else {
+            eprintln!(
+                "✓ {}: dựng lại trong {ms:.0} ms, {} trang thay đổi",
+                change.describe(),
+                d.pages.len()
+            );
+        }
         if let Some((name, data)) = event {
             shared.hub.broadcast(&livereload::event(name, &data));
         }

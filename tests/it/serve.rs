@@ -757,3 +757,33 @@ fn ctrl_c_stops_the_server_cleanly() {
         .unwrap()
         .contains("Đã dừng máy chủ xem trước."));
 }
+
+#[test]
+fn many_files_changed_at_once_like_a_git_checkout() {
+    let s = Serve::start("serve/basic");
+    s.write(
+        "content/luu-tru/_index.md",
+        "---\ntitle: \"Lưu trữ\"\ndescription: \"Bài cũ\"\n---\n\nCác bài cũ.\n",
+    );
+    for i in 0..60 {
+        s.write(
+            &format!("content/luu-tru/bai-{i:02}.md"),
+            &format!("---\ntitle: \"Bài lưu trữ {i:02}\"\ndescription: \"Bài số {i}\"\n---\n\nNội dung bài {i}.\n"),
+        );
+    }
+    let faq = std::fs::read_to_string(s.path("content/hoi-dap.md")).unwrap();
+    s.write("content/hoi-dap.md", &format!("{faq}\nĐã đổi cùng lúc.\n"));
+    std::fs::remove_file(s.path("content/tin-tuc/bai-1.md")).unwrap();
+
+    // The events may come in several batches: wait until the site shows all of it.
+    let done = || {
+        s.get("/so-tay/luu-tru/").body.contains("Bài lưu trữ 59")
+            && s.get("/so-tay/luu-tru/bai-00/").status == 200
+            && s.get("/so-tay/tin-tuc/bai-1/").status == 404
+            && s.get("/so-tay/hoi-dap/").body.contains("Đã đổi cùng lúc.")
+    };
+    while !done() {
+        s.expect_event("reload");
+    }
+    assert!(s.get("/so-tay/tin-tuc/").body.contains("Tin tức"));
+}
