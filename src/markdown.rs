@@ -445,40 +445,17 @@ pub fn render(body: &str, policy: &dyn AnchorPolicy, hooks: &dyn Hooks) -> Rende
                 i = end + 1;
                 continue;
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                // Link text must not get citation links; alt text is an attribute, so the
+                // same holds for images.
                 link_depth += 1;
-                let dest = hooks
-                    .resolve(dest_url)
-                    .map_or_else(|| dest_url.clone(), CowStr::from);
-                out_events.push(Event::Start(Tag::Link {
-                    link_type: *link_type,
-                    dest_url: dest,
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                // Alt text is an attribute: prose hooks must not put links in it.
-                link_depth += 1;
-                let dest = hooks
-                    .resolve(dest_url)
-                    .map_or_else(|| dest_url.clone(), CowStr::from);
-                out_events.push(Event::Start(Tag::Image {
-                    link_type: *link_type,
-                    dest_url: dest,
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
+                let mut tag = tag.clone();
+                if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag {
+                    if let Some(href) = hooks.resolve(dest_url) {
+                        *dest_url = CowStr::from(href);
+                    }
+                }
+                out_events.push(Event::Start(tag));
             }
             Event::End(TagEnd::Link | TagEnd::Image) => {
                 link_depth = link_depth.saturating_sub(1);
