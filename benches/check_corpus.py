@@ -20,7 +20,7 @@ import unicodedata
 import yaml
 
 ALLOWED = {"title", "date", "description"}
-DOC_KEYS = {"kind", "number", "doc_type", "issuer", "issued"}
+DOC_KEYS = {"kind", "number", "doc_type", "issuer", "issued", "effective"}
 SYMBOL_TYPE = {"QĐ": "Quyết định", "CT": "Chỉ thị", "NĐ": "Nghị định", "KH": "Kế hoạch",
                "TT": "Thông tư"}
 # Document-number shape from tests/data/vietnamese-text-spec.md section 4.

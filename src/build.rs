@@ -4,25 +4,39 @@
 //! Reads like a script on purpose: each phase is a function call, timed, so `--verbose`
 //! shows where time goes. Only the load phase reads files; the result is a [`SiteFiles`]
 //! that the caller writes to disk (`build`), keeps in memory (`serve`) or drops (`check`).
+//!
+//! `serve` rebuilds through the same [`pipeline`], handing it the previous build's
+//! [`State`](state::State): every per-page result (front matter, outline, Markdown HTML,
+//! rendered template) is reused when the inputs it was computed from are unchanged, and
+//! recomputed otherwise. A [`Session`] adds a faster path for the most common edit (a
+//! page's text, not its front matter) that touches only what depends on it.
 
 use crate::config::SiteConfig;
 use crate::content::{ContentTree, GeneratedPage};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::frontmatter::Kind;
-use crate::legal::{self, LegalIndex};
+use crate::legal::{self, Citation};
 use crate::links::LinkIndex;
-use crate::markdown::{self, AnchorPolicy, DefaultAnchors, Hooks, Outline, Rendered};
+use crate::load::LoadedContent;
+use crate::markdown::{self, Outline, Rendered};
 use crate::output::{FileContent, SiteFiles};
 use crate::render::context::{self, Globals};
 use crate::render::Renderer;
 use rayon::prelude::*;
-use serde_json::{json, Value};
-use std::collections::HashSet;
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod extras;
+mod pages;
+mod patch;
 mod session;
-pub use session::{Changed, Session};
+mod sources;
+mod state;
+
+pub use session::{Changed, SearchJob, Session};
+use state::{LinkResults, MarkdownDeps, Output, Parsed, State};
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -71,41 +85,6 @@ impl Timer {
     }
 }
 
-fn policy_for(kind: Kind) -> &'static dyn AnchorPolicy {
-    static DEFAULT: DefaultAnchors = DefaultAnchors;
-    match kind {
-        Kind::Document => &legal::LEGAL_ANCHORS,
-        _ => &DEFAULT,
-    }
-}
-
-/// Markdown hooks for one page: link resolution and citation linking.
-struct PageHooks<'a> {
-    index: usize,
-    links: &'a LinkIndex<'a>,
-    legal: &'a LegalIndex,
-    tree: &'a ContentTree,
-    base_path: &'a str,
-    /// Numbers the page's prose cites, for backlinks, search and `check`.
-    cites: std::cell::RefCell<Vec<legal::Citation>>,
-}
-
-impl Hooks for PageHooks<'_> {
-    fn resolve(&self, dest: &str) -> Option<String> {
-        self.links.resolve(self.index, dest).ok().flatten()
-    }
-    fn prose(&self, text: &str, section: Option<&str>, out: &mut String) {
-        let ctx = legal::ProseContext {
-            legal: self.legal,
-            tree: self.tree,
-            base_path: self.base_path,
-            from: self.index,
-            section,
-        };
-        legal::link_prose(&ctx, text, out, &mut self.cites.borrow_mut());
-    }
-}
-
 /// The output path of a site path: `/a/b/` → `a/b/index.html`.
 pub fn output_path(site_path: &str) -> String {
     let trimmed = site_path.trim_start_matches('/');
@@ -116,13 +95,17 @@ pub fn output_path(site_path: &str) -> String {
     }
 }
 
-/// Loads and validates configuration, applying command-line overrides.
-fn load_config(opts: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<SiteConfig> {
+/// Loads and validates configuration, applying command-line overrides; also returns the
+/// text, which a session hashes.
+fn load_config(
+    opts: &BuildOptions,
+    diagnostics: &mut Diagnostics,
+) -> (Option<SiteConfig>, Option<Arc<str>>) {
     let text = match crate::load::read_config(&opts.root) {
         Ok(t) => t,
         Err(d) => {
             diagnostics.push(d);
-            return None;
+            return (None, None);
         }
     };
     match crate::config::parse("site.yaml", &text) {
@@ -130,44 +113,111 @@ fn load_config(opts: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Sit
             if let Some(url) = &opts.base_url {
                 c.set_base_url(url);
             }
-            Some(c)
+            (Some(c), Some(text))
         }
         Err(ds) => {
             diagnostics.extend(ds);
-            None
+            (None, Some(text))
         }
     }
 }
 
-/// Parses front matter of every source in parallel.
+/// Hashes of what every page depends on, so a session knows what it cannot reuse: the
+/// Markdown of pages depends on configuration and options; their templates also on the
+/// templates and static files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Environment {
+    /// Configuration and options.
+    content: blake3::Hash,
+    /// The same, with templates and static files.
+    all: blake3::Hash,
+}
+
+fn environment(
+    opts: &BuildOptions,
+    config_text: Option<&str>,
+    theme: Option<&Result<crate::theme::Theme, Vec<Diagnostic>>>,
+) -> Option<Environment> {
+    let Some(Ok(theme)) = theme else {
+        return None;
+    };
+    let mut h = blake3::Hasher::new();
+    h.update(config_text?.as_bytes());
+    h.update(format!("\0{:?}|{:?}|{}\0", opts.base_url, opts.today, opts.drafts).as_bytes());
+    let content = h.finalize();
+    for t in &theme.templates {
+        h.update(t.name.as_bytes());
+        h.update(b"\0");
+        h.update(t.display_path.as_bytes());
+        h.update(b"\0");
+        h.update(t.text.as_bytes());
+        h.update(b"\0");
+    }
+    for (name, content) in &theme.statics {
+        h.update(name.as_bytes());
+        h.update(b"\0");
+        h.update(&content.read().ok()?);
+        h.update(b"\0");
+    }
+    Some(Environment {
+        content,
+        all: h.finalize(),
+    })
+}
+
+/// Parses front matter of every source in parallel, reusing a previous parse of the same
+/// text. Returns the pages that parsed and every parse (for the next build).
+#[allow(clippy::type_complexity)]
 fn parse_sources(
     sources: Vec<crate::load::SourceFile>,
+    previous: Option<&HashMap<String, Parsed>>,
     diagnostics: &mut Diagnostics,
-) -> Vec<(
-    crate::load::SourceFile,
-    crate::frontmatter::FrontMatter,
-    usize,
-)> {
-    let results: Vec<_> = sources
+) -> (
+    Vec<(
+        crate::load::SourceFile,
+        crate::frontmatter::FrontMatter,
+        usize,
+    )>,
+    HashMap<String, Parsed>,
+) {
+    let results: Vec<(crate::load::SourceFile, Parsed)> = sources
         .into_par_iter()
         .map(|s| {
-            let (fm, diags) = crate::frontmatter::parse(&s);
-            (s, fm, diags)
+            let kept = previous
+                .and_then(|p| p.get(&s.content_path))
+                .filter(|p| Arc::ptr_eq(&p.text, &s.text));
+            let parsed = match kept {
+                Some(p) => p.clone(),
+                None => {
+                    let (result, diagnostics) = crate::frontmatter::parse(&s);
+                    Parsed {
+                        text: Arc::clone(&s.text),
+                        result,
+                        diagnostics,
+                    }
+                }
+            };
+            (s, parsed)
         })
         .collect();
-    let mut parsed = Vec::with_capacity(results.len());
-    for (source, fm, diags) in results {
-        let failed = diags
+    let mut pages = Vec::with_capacity(results.len());
+    let mut all = HashMap::with_capacity(if previous.is_some() { results.len() } else { 0 });
+    for (source, parsed) in results {
+        let failed = parsed
+            .diagnostics
             .iter()
             .any(|d| d.severity == crate::diagnostics::Severity::Error);
-        diagnostics.extend(diags);
-        if let Some((fm, body)) = fm {
+        diagnostics.extend(parsed.diagnostics.iter().cloned());
+        if let Some((fm, body)) = &parsed.result {
             if !failed {
-                parsed.push((source, fm, body));
+                pages.push((source.clone(), fm.clone(), *body));
             }
         }
+        if previous.is_some() {
+            all.insert(source.content_path, parsed);
+        }
     }
-    parsed
+    (pages, all)
 }
 
 /// Hashes static CSS and JS into their names so they can be cached forever.
@@ -196,23 +246,8 @@ fn hashed_statics(
     Ok(assets)
 }
 
-/// Runs a whole build in memory.
-pub fn build(opts: &BuildOptions) -> BuildResult {
-    let mut result = BuildResult::default();
-    let mut timer = Timer::new();
-    let diagnostics = &mut result.diagnostics;
-
-    let config = load_config(opts, diagnostics);
-    let loaded = crate::load::read_content(&opts.root, diagnostics);
-    let theme = config
-        .as_ref()
-        .map(|c| crate::theme::load(&opts.root, &c.theme));
-    timer.lap("load");
-
-    let parsed = parse_sources(loaded.sources, diagnostics);
-    timer.lap("parse");
-
-    let tree = crate::content::build_tree(parsed, loaded.assets, opts.drafts, diagnostics);
+/// The tree phase's warnings that need the tree: pages without a description.
+fn description_warnings(tree: &ContentTree, diagnostics: &mut Diagnostics) {
     for page in &tree.pages {
         if page.meta.description.is_none() {
             diagnostics.push(
@@ -224,89 +259,244 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
             );
         }
     }
+}
+
+/// Anchors of each page: headings, then clauses and points.
+fn anchor_sets(outlines: &[Outline]) -> Vec<HashSet<String>> {
+    outlines.iter().map(anchor_set).collect()
+}
+
+fn anchor_set(o: &Outline) -> HashSet<String> {
+    let headings = o.headings.iter().map(|h| h.anchor.clone());
+    headings.chain(o.blocks.iter().cloned()).collect()
+}
+
+/// Runs a whole build in memory.
+pub fn build(opts: &BuildOptions) -> BuildResult {
+    let timer = Timer::new();
+    let mut diagnostics = Diagnostics::default();
+    let loaded = crate::load::read_content(&opts.root, &mut diagnostics);
+    let reuse = Reuse {
+        previous: None,
+        keep: false,
+        search: true,
+    };
+    pipeline(opts, loaded, diagnostics, timer, reuse).0
+}
+
+/// How a pipeline run relates to the builds of a session.
+struct Reuse {
+    /// The previous build's results, to reuse where their inputs did not change.
+    previous: Option<Box<State>>,
+    /// Keep this build's results for the next one.
+    keep: bool,
+    /// Build the search index now (a session may build it later, off the critical path).
+    search: bool,
+}
+
+/// Where a page's results from the previous build are, when its text and kind are the
+/// same (so its front matter and outline are too).
+fn same_source(previous: Option<&State>, tree: &ContentTree) -> Vec<Option<usize>> {
+    tree.pages
+        .iter()
+        .map(|p| {
+            let prev = previous?;
+            let j = *prev.tree.by_content_path.get(&p.source.content_path)?;
+            let q = &prev.tree.pages[j];
+            (Arc::ptr_eq(&q.source.text, &p.source.text) && q.meta.kind == p.meta.kind).then_some(j)
+        })
+        .collect()
+}
+
+/// The pipeline itself; `loaded` is the content as read (by [`build`] from disk, by a
+/// session from its cache), `diagnostics` what reading it found.
+fn pipeline(
+    opts: &BuildOptions,
+    loaded: LoadedContent,
+    mut diagnostics: Diagnostics,
+    mut timer: Timer,
+    reuse: Reuse,
+) -> (BuildResult, Option<Box<State>>) {
+    let Reuse {
+        mut previous,
+        keep,
+        search,
+    } = reuse;
+    let mut result = BuildResult::default();
+
+    let (config, config_text) = load_config(opts, &mut diagnostics);
+    let theme = config
+        .as_ref()
+        .map(|c| crate::theme::load(&opts.root, &c.theme));
+    let env = environment(opts, config_text.as_deref(), theme.as_ref());
+    // Templates depend on the whole environment, Markdown on configuration and options,
+    // front matter and outlines on neither.
+    let same_env = env.is_some() && previous.as_ref().is_some_and(|p| Some(p.env) == env);
+    let same_content_env = env.is_some()
+        && previous
+            .as_ref()
+            .is_some_and(|p| Some(p.env.content) == env.map(|e| e.content));
+    timer.lap("load");
+
+    let no_parses = HashMap::new();
+    let (parsed, parse_cache) = parse_sources(
+        loaded.sources,
+        previous
+            .as_ref()
+            .map(|p| &p.parsed)
+            .or(keep.then_some(&no_parses)),
+        &mut diagnostics,
+    );
+    timer.lap("parse");
+
+    let mut tree_diagnostics = Diagnostics::default();
+    let tree =
+        crate::content::build_tree(parsed, loaded.assets, opts.drafts, &mut tree_diagnostics);
+    description_warnings(&tree, &mut tree_diagnostics);
+    let tree_diagnostics: Vec<Diagnostic> = tree_diagnostics.into_iter().collect();
+    diagnostics.extend(tree_diagnostics.iter().cloned());
     timer.lap("tree");
 
-    let outlines: Vec<Outline> = tree
-        .pages
-        .par_iter()
-        .map(|p| markdown::outline(p.body(), policy_for(p.meta.kind)))
-        .collect();
-    let anchors: Vec<HashSet<String>> = outlines
+    let same = same_source(previous.as_deref(), &tree);
+    let mut kept_outlines = previous
+        .as_mut()
+        .map(|p| std::mem::take(&mut p.outlines))
+        .unwrap_or_default();
+    let mut outlines: Vec<Option<Outline>> = same
         .iter()
-        .map(|o| {
-            let headings = o.headings.iter().map(|h| h.anchor.clone());
-            headings.chain(o.blocks.iter().cloned()).collect()
-        })
+        .map(|j| j.and_then(|j| kept_outlines.get_mut(j).map(std::mem::take)))
         .collect();
+    outlines
+        .par_iter_mut()
+        .enumerate()
+        .filter(|(_, o)| o.is_none())
+        .for_each(|(i, o)| {
+            let p = &tree.pages[i];
+            *o = Some(markdown::outline(p.body(), pages::policy_for(p.meta.kind)));
+        });
+    let outlines: Vec<Outline> = outlines
+        .into_iter()
+        .map(Option::unwrap_or_default)
+        .collect();
+    let anchors = anchor_sets(&outlines);
     timer.lap("outline");
 
-    let mut legal = legal::index(&tree, &outlines, &anchors, opts.today, diagnostics);
+    let mut legal_diagnostics = Diagnostics::default();
+    let mut legal = legal::index(
+        &tree,
+        &outlines,
+        &anchors,
+        opts.today,
+        &mut legal_diagnostics,
+    );
+    let legal_diagnostics: Vec<Diagnostic> = legal_diagnostics.into_iter().collect();
+    diagnostics.extend(legal_diagnostics.iter().cloned());
     timer.lap("legal");
 
     let Some(config) = config else {
+        result.diagnostics = diagnostics;
         result.timings = timer.timings;
-        return result;
+        return (result, None);
     };
     let generated_pages: Vec<GeneratedPage> = legal::generated_pages(&tree, &legal, &config);
     let generated: HashSet<String> = generated_pages.iter().map(|g| g.path.clone()).collect();
     let link_index = LinkIndex::new(&tree, &anchors, &generated, &config.base_path);
-    for (i, outline) in outlines.iter().enumerate() {
-        for link in &outline.links {
-            if let Err(e) = link_index.resolve(i, &link.dest) {
-                let page = &tree.pages[i];
-                let mut d = Diagnostic::error(page.body_location(link.offset, 1), e.message);
-                d.hint = e.hint;
-                diagnostics.push(d);
-            }
-        }
-    }
+    let links: Vec<LinkResults> = (0..tree.pages.len())
+        .into_par_iter()
+        .map(|i| pages::resolve_links(&outlines[i], &link_index, i))
+        .collect();
+    diagnostics.extend(pages::link_diagnostics(&tree, &outlines, &links));
     timer.lap("links");
 
-    let (rendered, cites): (Vec<Rendered>, Vec<Vec<legal::Citation>>) = tree
-        .pages
-        .par_iter()
+    let md = pages::MarkdownEnv {
+        tree: &tree,
+        links: &link_index,
+        legal: &legal,
+        base_path: &config.base_path,
+        record: keep,
+        identities: pages::identities(&tree, &legal, keep),
+    };
+    let mut kept_markdown: Vec<Option<(Rendered, Vec<Citation>, MarkdownDeps)>> =
+        vec![None; tree.pages.len()];
+    if let (Some(prev), true) = (previous.as_mut(), same_content_env) {
+        for (i, j) in same.iter().enumerate() {
+            let Some(j) = *j else { continue };
+            if !md.still_valid(i, &prev.markdown_deps[j]) {
+                continue;
+            }
+            // Citation targets are page indices: map them through the content path.
+            let mut cites = prev
+                .legal
+                .citations
+                .get_mut(j)
+                .map(std::mem::take)
+                .unwrap_or_default();
+            for c in &mut cites {
+                c.target = c.target.and_then(|t| {
+                    let path = &prev.tree.pages[t].source.content_path;
+                    tree.by_content_path.get(path).copied()
+                });
+            }
+            kept_markdown[i] = Some((
+                std::mem::take(&mut prev.rendered[j]),
+                cites,
+                std::mem::take(&mut prev.markdown_deps[j]),
+            ));
+        }
+    }
+    kept_markdown
+        .par_iter_mut()
         .enumerate()
-        .map(|(i, p)| {
-            let hooks = PageHooks {
-                index: i,
-                links: &link_index,
-                legal: &legal,
-                tree: &tree,
-                base_path: &config.base_path,
-                cites: std::cell::RefCell::default(),
-            };
-            let rendered = markdown::render(p.body(), policy_for(p.meta.kind), &hooks);
-            (rendered, hooks.cites.into_inner())
-        })
-        .unzip();
+        .filter(|(_, k)| k.is_none())
+        .for_each(|(i, k)| *k = Some(md.render(i)));
+    let mut rendered = Vec::with_capacity(tree.pages.len());
+    let mut cites = Vec::with_capacity(tree.pages.len());
+    let mut markdown_deps = Vec::with_capacity(if keep { tree.pages.len() } else { 0 });
+    for (r, c, d) in kept_markdown.into_iter().flatten() {
+        rendered.push(r);
+        cites.push(c);
+        if keep {
+            markdown_deps.push(d);
+        }
+    }
     timer.lap("markdown");
 
+    let hrefs = pages::hrefs(&links);
     legal::record_citations(
         &mut legal,
         &tree,
         cites,
         &outlines,
+        &hrefs,
         &config.base_path,
-        |i, dest| link_index.resolve(i, dest).ok().flatten(),
     );
-    legal::check(&tree, &legal, &rendered, opts.today, diagnostics);
+    let mut check_diagnostics = Diagnostics::default();
+    legal::check(&tree, &legal, &rendered, opts.today, &mut check_diagnostics);
+    let check_diagnostics: Vec<Diagnostic> = check_diagnostics.into_iter().collect();
+    diagnostics.extend(check_diagnostics.iter().cloned());
     timer.lap("citations");
 
     let theme = match theme {
         Some(Ok(t)) => t,
         Some(Err(ds)) => {
             diagnostics.extend(ds);
+            result.diagnostics = diagnostics;
             result.timings = timer.timings;
-            return result;
+            return (result, None);
         }
         None => unreachable!("theme is loaded whenever the configuration is"),
     };
-    let renderer = match Renderer::new(&theme.templates) {
+    let kept_renderer = previous
+        .as_mut()
+        .filter(|_| same_env)
+        .and_then(|p| p.renderer.take());
+    let renderer = match kept_renderer.map_or_else(|| Renderer::new(&theme.templates), Ok) {
         Ok(r) => r,
         Err(ds) => {
             diagnostics.extend(ds);
+            result.diagnostics = diagnostics;
             result.timings = timer.timings;
-            return result;
+            return (result, None);
         }
     };
     let mut files = SiteFiles::default();
@@ -316,8 +506,9 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
             diagnostics.push(Diagnostic::global_error(format!(
                 "không đọc được tệp tĩnh: {e}"
             )));
+            result.diagnostics = diagnostics;
             result.timings = timer.timings;
-            return result;
+            return (result, None);
         }
     };
     let globals = Globals {
@@ -330,73 +521,52 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
         .iter()
         .map(|p| context::summary(&config, p, None))
         .collect();
-    let pages_html: Vec<(String, Result<String, Diagnostic>)> = tree
-        .pages
-        .par_iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let mut ctx = globals.base(&p.url);
-            let extra = legal::page_extra(&tree, &legal, &config, i, &rendered[i]);
-            let page_value =
-                context::page_value(&config, &tree, i, &rendered[i], &summaries, extra);
-            ctx["page"] = page_value;
-            let template = context::template_for(p);
-            let html = renderer.render_value(&template, ctx).map_err(|mut d| {
-                d.message = format!("{} (khi dựng {})", d.message, p.source.path);
-                d
-            });
-            (output_path(&p.url), html)
-        })
+    let kept_outputs: HashMap<String, Output> = match previous.as_mut().filter(|_| same_env) {
+        Some(p) => std::mem::take(&mut p.page_outputs)
+            .into_iter()
+            .chain(std::mem::take(&mut p.generated_outputs))
+            .map(|o| (o.path.clone(), o))
+            .collect(),
+        None => HashMap::new(),
+    };
+    let templates = pages::TemplateEnv {
+        config: &config,
+        tree: &tree,
+        legal: &legal,
+        rendered: &rendered,
+        summaries: &summaries,
+        renderer: &renderer,
+        globals: &globals,
+        keep,
+    };
+    let page_outputs: Vec<Output> = (0..tree.pages.len())
+        .into_par_iter()
+        .map(|i| templates.page(i, kept_outputs.get(&output_path(&tree.pages[i].url))))
         .collect();
-    let generated_html: Vec<(String, Result<String, Diagnostic>)> = generated_pages
+    let generated_outputs: Vec<Output> = generated_pages
         .par_iter()
-        .map(|g| {
-            let mut ctx = globals.base(&g.path);
-            let mut page = json!({
-                "title": g.title,
-                "url": config.url(&g.path),
-                "path": g.path,
-                "permalink": config.permalink(&g.path),
-                "kind": "listing",
-                "breadcrumbs": [
-                    {"title": tree.pages.first().map_or(config.title.as_str(), |p| p.meta.title.as_str()), "url": config.url("/")},
-                    {"title": g.title, "url": config.url(&g.path)},
-                ],
-            });
-            if let (Some(obj), Value::Object(data)) = (page.as_object_mut(), &g.data) {
-                for (k, v) in data {
-                    obj.insert(k.clone(), v.clone());
-                }
-            }
-            ctx["page"] = page;
-            (output_path(&g.path), renderer.render(&g.template, &ctx))
-        })
+        .map(|g| templates.generated(g, kept_outputs.get(&output_path(&g.path))))
         .collect();
-    let mut template_errors = HashSet::new();
-    for (path, html) in pages_html.into_iter().chain(generated_html) {
-        match html {
-            Ok(h) => files.insert_bytes(path, h),
-            Err(d) => {
-                // One broken template breaks many pages: report it once per location.
-                let key = d.location.as_ref().map(|l| (l.path.clone(), l.line));
-                if template_errors.insert(key) {
-                    diagnostics.push(d);
-                }
-            }
-        }
-    }
+    pages::add_outputs(page_outputs.iter().chain(&generated_outputs), &mut files);
+    diagnostics.extend(pages::output_diagnostics(
+        page_outputs.iter().chain(&generated_outputs),
+    ));
     timer.lap("render");
 
-    write_extras(
+    let mut extras_diagnostics = Diagnostics::default();
+    extras::write_extras(
         &config,
         &tree,
+        &generated_pages,
         &rendered,
         &renderer,
         &globals,
         opts,
         &mut files,
-        diagnostics,
+        &mut extras_diagnostics,
     );
+    let extras_diagnostics: Vec<Diagnostic> = extras_diagnostics.into_iter().collect();
+    diagnostics.extend(extras_diagnostics.iter().cloned());
     for asset in &tree.assets {
         let url = crate::links::asset_url(&asset.content_path);
         files.insert(
@@ -406,9 +576,17 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
     }
     timer.lap("extras");
 
-    let search_docs = search_docs(&tree, &legal, &rendered);
-    for (path, bytes) in crate::search::build_index(&search_docs) {
-        files.insert_bytes(path, bytes);
+    let (search_docs, search_doc_of) = extras::search_docs(&tree, &legal, &rendered);
+    let mut search_paths = Vec::new();
+    if search {
+        for (path, bytes) in crate::search::build_index(&search_docs) {
+            if keep {
+                search_paths.push(path.clone());
+                files.insert(path, FileContent::Shared(bytes.into()));
+            } else {
+                files.insert_bytes(path, bytes);
+            }
+        }
     }
     timer.lap("search");
 
@@ -421,142 +599,39 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
 
     diagnostics.sort();
     result.page_count = tree.pages.len();
-    result.files = files;
+    result.diagnostics = diagnostics;
     result.timings = timer.timings;
-    result
-}
-
-/// The search index's view of the site: every page's text by section, from the pipeline
-/// (never re-parsed from HTML).
-fn search_docs(
-    tree: &ContentTree,
-    legal: &LegalIndex,
-    rendered: &[Rendered],
-) -> Vec<crate::search::SearchDoc> {
-    tree.pages
-        .iter()
-        .enumerate()
-        // The search page itself would only match queries with its own examples.
-        .filter(|(_, p)| p.meta.template.as_deref() != Some("search.html"))
-        .map(|(i, p)| {
-            let doc = p.meta.document.as_ref();
-            crate::search::SearchDoc {
-                path: p.url.clone(),
-                title: p.meta.title.clone(),
-                breadcrumb: tree
-                    .ancestors(i)
-                    .into_iter()
-                    .map(|a| tree.pages[a].meta.title.clone())
-                    .collect(),
-                number: doc.and_then(|d| d.canonical.clone()),
-                // With the issue date when two documents share a number.
-                number_display: legal
-                    .document(i)
-                    .and_then(|d| d.number_display.clone())
-                    .or_else(|| doc.and_then(|d| d.number.clone())),
-                cites: legal::cited_numbers(legal, i),
-                sections: rendered[i]
-                    .sections
-                    .iter()
-                    .map(|s| crate::search::SearchSection {
-                        anchor: s.anchor.clone(),
-                        heading: s.heading.clone(),
-                        text: s.text.clone(),
-                    })
-                    .collect(),
-            }
-        })
-        .collect()
-}
-
-/// 404 page, sitemap, robots.txt, Atom feed and alias redirects.
-#[allow(clippy::too_many_arguments)]
-fn write_extras(
-    config: &SiteConfig,
-    tree: &ContentTree,
-    rendered: &[Rendered],
-    renderer: &Renderer,
-    globals: &Globals<'_>,
-    opts: &BuildOptions,
-    files: &mut SiteFiles,
-    diagnostics: &mut Diagnostics,
-) {
-    let mut ctx = globals.base("/404.html");
-    ctx["page"] = json!({
-        "title": "Không tìm thấy trang",
-        "description": "Trang bạn tìm không có hoặc đã chuyển đi.",
-        "url": config.url("/404.html"),
-        "path": "/404.html",
-        "breadcrumbs": [],
-        "kind": "page",
-    });
-    if renderer.has("404.html") {
-        match renderer.render("404.html", &ctx) {
-            Ok(html) => files.insert_bytes("404.html", html),
-            Err(d) => diagnostics.push(d),
-        }
-    }
-    let entries: Vec<crate::feeds::SitemapEntry> = tree
-        .pages
-        .iter()
-        .map(|p| crate::feeds::SitemapEntry {
-            loc: config.permalink(&p.url),
-            lastmod: p
-                .meta
-                .updated
-                .or(p.meta.date)
-                .map(crate::fields::format_date),
-        })
-        .collect();
-    files.insert_bytes("sitemap.xml", crate::feeds::sitemap(&entries));
-    files.insert_bytes(
-        "robots.txt",
-        crate::feeds::robots(&config.permalink("/sitemap.xml")),
-    );
-    let mut news: Vec<(usize, &crate::content::Page)> = tree.of_kind(Kind::News).collect();
-    news.sort_by(|a, b| {
-        b.1.meta
-            .date
-            .cmp(&a.1.meta.date)
-            .then(a.1.url.cmp(&b.1.url))
-    });
-    let feed_entries: Vec<crate::feeds::FeedEntry> = news
-        .iter()
-        .filter_map(|(i, p)| {
-            let date = p.meta.date?;
-            let text = rendered[*i]
-                .sections
-                .first()
-                .map(|s| context::truncate_words(&s.text, 300))
-                .unwrap_or_default();
-            Some(crate::feeds::FeedEntry {
-                title: p.meta.title.clone(),
-                url: config.permalink(&p.url),
-                date: crate::fields::format_date(date),
-                summary: p.meta.description.clone().unwrap_or(text),
-                author: p.meta.author.clone(),
-            })
-        })
-        .collect();
-    let updated = feed_entries.first().map_or_else(
-        || crate::fields::format_date(opts.today),
-        |e| e.date.clone(),
-    );
-    files.insert_bytes(
-        "atom.xml",
-        crate::feeds::atom(
-            &config.title,
-            &config.permalink("/"),
-            &config.permalink("/atom.xml"),
-            &updated,
-            &feed_entries,
-        ),
-    );
-    for page in &tree.pages {
-        for alias in &page.meta.aliases {
-            let alias = crate::content::normalize_alias(alias);
-            let html = crate::feeds::redirect_page(&config.url(&page.url), &page.meta.title);
-            files.insert_bytes(output_path(&alias), html);
-        }
-    }
+    let state = match (keep, env) {
+        (true, Some(env)) => Some(Box::new(State {
+            env,
+            parsed: parse_cache,
+            config,
+            renderer: Some(renderer),
+            asset_urls: assets,
+            tree,
+            tree_diagnostics,
+            outlines,
+            anchors,
+            legal,
+            legal_diagnostics,
+            generated: generated_pages,
+            links,
+            rendered,
+            hrefs,
+            markdown_deps,
+            check_diagnostics,
+            summaries,
+            page_outputs,
+            generated_outputs,
+            extras_diagnostics,
+            search_docs: Arc::new(search_docs),
+            search_doc_of,
+            search_pending: Vec::new(),
+            search_paths,
+            files: files.clone(),
+        })),
+        _ => None,
+    };
+    result.files = files;
+    (result, state)
 }

@@ -40,6 +40,16 @@ const COMMON_KEYS: &[&str] = &[
     "author",
 ];
 
+/// Relations between documents, each a list of document numbers.
+pub const RELATION_KEYS: [&str; 6] = [
+    "replaces",
+    "replaced_by",
+    "amends",
+    "amended_by",
+    "implements",
+    "guides",
+];
+
 /// Keys that only `kind: document` pages may use.
 pub const DOCUMENT_KEYS: &[&str] = &[
     "number",
@@ -49,12 +59,12 @@ pub const DOCUMENT_KEYS: &[&str] = &[
     "issued",
     "effective",
     "expires",
-    "replaces",
-    "replaced_by",
-    "amends",
-    "amended_by",
-    "implements",
-    "guides",
+    RELATION_KEYS[0],
+    RELATION_KEYS[1],
+    RELATION_KEYS[2],
+    RELATION_KEYS[3],
+    RELATION_KEYS[4],
+    RELATION_KEYS[5],
     "status",
     "status_note",
     "source_url",
@@ -293,14 +303,7 @@ fn parse_document(f: &mut Fields<'_>) -> DocumentMeta {
         }
     }
     let mut relations = Vec::new();
-    for key in [
-        "replaces",
-        "replaced_by",
-        "amends",
-        "amended_by",
-        "implements",
-        "guides",
-    ] {
+    for key in RELATION_KEYS {
         let list = f.string_list(key);
         for n in &list {
             if !crate::text::is_valid_number(n) {

@@ -95,20 +95,54 @@ pub fn read_content(root: &Path, diagnostics: &mut Diagnostics) -> LoadedContent
     let content_dir = root.join("content");
     let mut loaded = LoadedContent::default();
     if !content_dir.is_dir() {
-        diagnostics.push(
-            Diagnostic::global_error(format!(
-                "không tìm thấy thư mục nội dung {}",
-                content_dir.display()
-            ))
-            .with_hint("tạo thư mục content/ với tệp content/_index.md"),
-        );
+        diagnostics.push(missing_content(&content_dir));
         return loaded;
     }
-    let walker = walkdir::WalkDir::new(&content_dir)
+    let (markdown_paths, assets) = walk_content(root, "", diagnostics);
+    loaded.assets = assets;
+    use rayon::prelude::*;
+    let results: Vec<Result<SourceFile, Diagnostic>> = markdown_paths
+        .into_par_iter()
+        .map(|(disk, content_path)| read_source(&disk, content_path))
+        .collect();
+    for r in results {
+        match r {
+            Ok(s) => loaded.sources.push(s),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    loaded
+}
+
+/// The error for a site without `content/`.
+pub fn missing_content(content_dir: &Path) -> Diagnostic {
+    Diagnostic::global_error(format!(
+        "không tìm thấy thư mục nội dung {}",
+        content_dir.display()
+    ))
+    .with_hint("tạo thư mục content/ với tệp content/_index.md")
+}
+
+/// Lists the files of `ROOT/content/SUB` (all of `content/` when `sub` is empty), sorted
+/// like a depth-first walk, skipping editors' temporary files and hidden folders: Markdown
+/// files as `(disk path, content path)`, the others as assets.
+pub fn walk_content(
+    root: &Path,
+    sub: &str,
+    diagnostics: &mut Diagnostics,
+) -> (Vec<(PathBuf, String)>, Vec<Asset>) {
+    let content_dir = root.join("content");
+    let start = if sub.is_empty() {
+        content_dir.clone()
+    } else {
+        content_dir.join(sub)
+    };
+    let walker = walkdir::WalkDir::new(&start)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_editor_temp(&e.file_name().to_string_lossy()));
     let mut markdown_paths = Vec::new();
+    let mut assets = Vec::new();
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -128,38 +162,30 @@ pub fn read_content(root: &Path, diagnostics: &mut Diagnostics) -> LoadedContent
         if content_path.ends_with(".md") {
             markdown_paths.push((entry.into_path(), content_path));
         } else {
-            loaded.assets.push(Asset {
+            assets.push(Asset {
                 content_path,
                 disk_path: entry.into_path(),
             });
         }
     }
-    use rayon::prelude::*;
-    let results: Vec<Result<SourceFile, Diagnostic>> = markdown_paths
-        .into_par_iter()
-        .map(|(disk, content_path)| {
-            let path = format!("content/{content_path}");
-            let bytes = std::fs::read(&disk).map_err(|e| {
-                Diagnostic::error(
-                    Location::at_line(&path, 1, 1),
-                    format!("không đọc được: {e}"),
-                )
-            })?;
-            let text = decode(&path, &bytes)?;
-            Ok(SourceFile {
-                path,
-                content_path,
-                text: Arc::from(text),
-            })
-        })
-        .collect();
-    for r in results {
-        match r {
-            Ok(s) => loaded.sources.push(s),
-            Err(d) => diagnostics.push(d),
-        }
-    }
-    loaded
+    (markdown_paths, assets)
+}
+
+/// Reads and decodes one Markdown file of `content/`.
+pub fn read_source(disk: &Path, content_path: String) -> Result<SourceFile, Diagnostic> {
+    let path = format!("content/{content_path}");
+    let bytes = std::fs::read(disk).map_err(|e| {
+        Diagnostic::error(
+            Location::at_line(&path, 1, 1),
+            format!("không đọc được: {e}"),
+        )
+    })?;
+    let text = decode(&path, &bytes)?;
+    Ok(SourceFile {
+        path,
+        content_path,
+        text: Arc::from(text),
+    })
 }
 
 #[cfg(test)]

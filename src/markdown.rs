@@ -293,7 +293,7 @@ pub trait Hooks {
 }
 
 /// An entry of the table of contents.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TocEntry {
     /// 2–6.
     pub level: u8,
@@ -306,7 +306,7 @@ pub struct TocEntry {
 }
 
 /// The plain text of a part of a page: from one heading to the next.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct TextSection {
     /// Anchor of the heading that starts it (`None` for text before the first heading).
     pub anchor: Option<String>,
@@ -319,7 +319,7 @@ pub struct TextSection {
 }
 
 /// The output of the second pass.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rendered {
     /// Body HTML.
     pub html: String,
@@ -445,40 +445,17 @@ pub fn render(body: &str, policy: &dyn AnchorPolicy, hooks: &dyn Hooks) -> Rende
                 i = end + 1;
                 continue;
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                // Link text must not get citation links; alt text is an attribute, so the
+                // same holds for images.
                 link_depth += 1;
-                let dest = hooks
-                    .resolve(dest_url)
-                    .map_or_else(|| dest_url.clone(), CowStr::from);
-                out_events.push(Event::Start(Tag::Link {
-                    link_type: *link_type,
-                    dest_url: dest,
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                // Alt text is an attribute: prose hooks must not put links in it.
-                link_depth += 1;
-                let dest = hooks
-                    .resolve(dest_url)
-                    .map_or_else(|| dest_url.clone(), CowStr::from);
-                out_events.push(Event::Start(Tag::Image {
-                    link_type: *link_type,
-                    dest_url: dest,
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
+                let mut tag = tag.clone();
+                if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag {
+                    if let Some(href) = hooks.resolve(dest_url) {
+                        *dest_url = CowStr::from(href);
+                    }
+                }
+                out_events.push(Event::Start(tag));
             }
             Event::End(TagEnd::Link | TagEnd::Image) => {
                 link_depth = link_depth.saturating_sub(1);

@@ -54,6 +54,11 @@ impl SiteFiles {
         self.insert(path, FileContent::Bytes(bytes.into()));
     }
 
+    /// Removes a file.
+    pub fn remove(&mut self, path: &str) -> Option<FileContent> {
+        self.files.remove(path)
+    }
+
     /// A file, if present.
     pub fn get(&self, path: &str) -> Option<&FileContent> {
         self.files.get(path)

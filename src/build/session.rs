@@ -1,7 +1,18 @@
 //! Rebuilding the same site again and again (`serve`): a build session that remembers
 //! what it can between builds.
+//!
+//! Each rebuild re-reads only the paths the caller says changed ([`SourceCache`]), then
+//! runs the [`pipeline`] with the previous build's state, which recomputes only what the
+//! change reached. The search index can be left to a [`SearchJob`] that the caller runs
+//! after publishing the pages, because on a large site it takes longer than everything
+//! else together.
 
-use super::{build, BuildOptions, BuildResult};
+use super::sources::SourceCache;
+use super::state::State;
+use super::{pipeline, BuildOptions, BuildResult, Reuse, Timer};
+use crate::diagnostics::Diagnostics;
+use crate::search::SearchDoc;
+use std::sync::Arc;
 
 /// What changed on disk since the previous build of a [`Session`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,15 +25,50 @@ pub enum Changed {
     Paths(Vec<String>),
 }
 
+/// Builds the search index of one build of a session.
+pub struct SearchJob {
+    docs: Arc<Vec<SearchDoc>>,
+    /// Documents replaced since `docs` was shared.
+    pending: Vec<(usize, SearchDoc)>,
+}
+
+impl SearchJob {
+    /// The index files (paths under `search/`).
+    pub fn run(self) -> Vec<(String, Vec<u8>)> {
+        // Copy, then let go of the session's documents at once: the next rebuild can then
+        // update them in place instead of copying them while this job runs.
+        let mut docs: Vec<SearchDoc> = self.docs.as_ref().clone();
+        drop(self.docs);
+        for (k, doc) in self.pending {
+            docs[k] = doc;
+        }
+        crate::search::build_index(&docs)
+    }
+}
+
 /// A site built repeatedly with the same options.
 pub struct Session {
     opts: BuildOptions,
+    sources: SourceCache,
+    state: Option<Box<State>>,
+    defer_search: bool,
 }
 
 impl Session {
-    /// A session that has not built yet.
+    /// A session that has not built yet; it builds the search index with the pages.
     pub fn new(opts: BuildOptions) -> Self {
-        Self { opts }
+        Self {
+            opts,
+            sources: SourceCache::default(),
+            state: None,
+            defer_search: false,
+        }
+    }
+
+    /// Leaves the search index out of [`Session::rebuild`]; [`Session::search_job`] builds it.
+    pub fn defer_search(mut self, defer: bool) -> Self {
+        self.defer_search = defer;
+        self
     }
 
     /// The build options.
@@ -35,8 +81,50 @@ impl Session {
         self.opts.base_url = url;
     }
 
-    /// Builds the site as it is now on disk.
-    pub fn rebuild(&mut self, _changed: &Changed) -> BuildResult {
-        build(&self.opts)
+    /// Builds the site as it is now on disk, reusing what `changed` cannot have affected.
+    pub fn rebuild(&mut self, changed: &Changed) -> BuildResult {
+        let mut timer = Timer::new();
+        self.sources.update(&self.opts.root, changed);
+        let delta = self.sources.take_delta();
+        timer.lap("read");
+        let mut previous = self.state.take();
+        if let Some(state) = previous.take_if(|_| !delta.structure) {
+            let sources: Vec<_> = delta
+                .texts
+                .iter()
+                .filter_map(|path| self.sources.source(path).cloned())
+                .collect();
+            let diagnostics = self.sources.diagnostics();
+            let search = !self.defer_search;
+            match super::patch::patch(&self.opts, state, &sources, &diagnostics, search) {
+                Ok((mut result, state)) => {
+                    self.state = Some(state);
+                    let mut timings = timer.timings;
+                    timings.append(&mut result.timings);
+                    result.timings = timings;
+                    return result;
+                }
+                Err(state) => previous = Some(state),
+            }
+        }
+        let mut diagnostics = Diagnostics::default();
+        let loaded = self.sources.content(&mut diagnostics);
+        let reuse = Reuse {
+            previous,
+            keep: true,
+            search: !self.defer_search,
+        };
+        let (result, state) = pipeline(&self.opts, loaded, diagnostics, timer, reuse);
+        self.state = state;
+        result
+    }
+
+    /// The search index of the last build, to run when convenient (`None` when the last
+    /// build stopped early).
+    pub fn search_job(&self) -> Option<SearchJob> {
+        self.state.as_ref().map(|s| SearchJob {
+            docs: Arc::clone(&s.search_docs),
+            pending: s.search_pending.clone(),
+        })
     }
 }

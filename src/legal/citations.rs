@@ -116,8 +116,33 @@ fn part_refs(text: &str) -> Vec<PartRef> {
             _ => r.article = Some(value),
         }
         last_rank = rank;
+        if rank == 2 {
+            // "Điều 16, 17 và 18": bare numbers after an article are articles too.
+            let mut pos = whole.end();
+            while let Some(c) = article_list_pattern().captures(&text[pos..]) {
+                let m = c.get(1).expect("group 1 always matches");
+                if text[pos + m.end()..].starts_with(is_word_char) {
+                    break;
+                }
+                refs.push(PartRef {
+                    start: pos + m.start(),
+                    end: pos + m.end(),
+                    article: Some(m.as_str().to_owned()),
+                    ..PartRef::default()
+                });
+                pos += m.end();
+            }
+        }
     }
     refs
+}
+
+fn article_list_pattern() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^(?:\s*,\s*|\s+và\s+|\s+hoặc\s+|\s*,\s*và\s+)(\d{1,4}[a-z]?)")
+            .expect("article list pattern is valid")
+    })
 }
 
 /// Whether the text between a reference and a number is a document's name ("Luật Hộ tịch
@@ -369,6 +394,18 @@ mod tests {
         assert_eq!(p[0].1.as_deref(), Some("1"));
         assert_eq!(p[0].2.as_deref(), Some("3"));
         assert_eq!(p[0].3, "điểm a khoản 1 Điều 3");
+        let p = parts("các điều 3, 16 và 17 ở trên");
+        let articles: Vec<_> = p.iter().map(|r| (r.2.as_deref(), r.3)).collect();
+        assert_eq!(
+            articles,
+            [
+                (Some("3"), "điều 3"),
+                (Some("16"), "16"),
+                (Some("17"), "17")
+            ]
+        );
+        assert_eq!(parts("Điều 5, 6 tháng 7").len(), 2);
+        assert_eq!(parts("Điều 5, 6tháng").len(), 1);
         let p = parts("Khoản 5 Điều 5 và điểm đ khoản 2");
         assert_eq!(p.len(), 2);
         assert_eq!(p[1].0.as_deref(), Some("dd"));

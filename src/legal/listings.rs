@@ -179,6 +179,7 @@ pub fn generated_pages(
         issued(b)
             .cmp(&issued(a))
             .then(tree.pages[a].meta.title.cmp(&tree.pages[b].meta.title))
+            .then(a.cmp(&b))
     });
     let summary = |d: &usize| document_summary(config, tree, legal, *d);
     if !docs.is_empty() {

@@ -235,15 +235,15 @@ pub fn index(
 }
 
 /// Records what each page cites: the numbers its prose cites (`cites[i]`, from
-/// [`link_prose`]) and its Markdown links to document pages (`resolve(i, dest)` gives the
-/// href a link was written with).
+/// [`link_prose`]) and its Markdown links to document pages (`hrefs[i][j]` is the href
+/// written for `outlines[i].links[j]`, `None` when left as written).
 pub fn record_citations(
     legal: &mut LegalIndex,
     tree: &ContentTree,
     cites: Vec<Vec<Citation>>,
     outlines: &[Outline],
+    hrefs: &[Vec<Option<String>>],
     base_path: &str,
-    resolve: impl Fn(usize, &str) -> Option<String>,
 ) {
     let mut found: Vec<(usize, usize, Option<String>)> = Vec::new();
     for (from, list) in cites.iter().enumerate() {
@@ -254,11 +254,12 @@ pub fn record_citations(
         }
     }
     for (from, outline) in outlines.iter().enumerate() {
-        for link in &outline.links {
-            let Some(href) = resolve(from, &link.dest) else {
+        let page_hrefs = hrefs.get(from).map_or(&[][..], Vec::as_slice);
+        for (link, href) in outline.links.iter().zip(page_hrefs) {
+            let Some(href) = href else {
                 continue;
             };
-            let path = href.strip_prefix(base_path).unwrap_or(&href);
+            let path = href.strip_prefix(base_path).unwrap_or(href);
             let path = path.split('#').next().unwrap_or(path);
             let Some(&target) = tree.by_url.get(path) else {
                 continue;

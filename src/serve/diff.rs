@@ -69,8 +69,9 @@ pub fn diff(old: &SiteFiles, new: &SiteFiles, base_path: &str) -> SiteDiff {
             } else {
                 removed_css.push(key.to_owned());
             }
-        } else if key.starts_with("search/")
-            || [".json", ".xml", ".txt"].iter().any(|e| key.ends_with(e))
+        } else if [".json", ".xml", ".txt", ".bin"]
+            .iter()
+            .any(|e| key.ends_with(e))
         {
             out.data = true;
         } else {

@@ -24,6 +24,8 @@ pub const EVENTS_PATH: &str = "/__sotay/events";
 pub struct Snapshot {
     /// The last site that built without errors (`None` until one does).
     pub site: Option<Arc<SiteFiles>>,
+    /// The search index, built after the pages and swapped in when ready.
+    pub search: Arc<SiteFiles>,
     /// The site's base path (`/vanhoacongvu`, or empty): pages are served under it.
     pub base_path: String,
     /// Increases with every build, failed or not.
@@ -35,6 +37,12 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// The same snapshot with another search index.
+    pub fn with_search(mut self, search: Arc<SiteFiles>) -> Self {
+        self.search = search;
+        self
+    }
+
     /// A snapshot; the overlay is rendered once here, not per request.
     pub fn new(
         site: Option<Arc<SiteFiles>>,
@@ -49,6 +57,7 @@ impl Snapshot {
         injection.push_str(&overlay::script_tag(generation));
         Self {
             site,
+            search: Arc::default(),
             base_path,
             generation,
             errors,
@@ -295,7 +304,7 @@ pub fn respond(
     if key.is_empty() || key.ends_with('/') {
         key.push_str("index.html");
     }
-    match site.get(&key) {
+    match site.get(&key).or_else(|| snapshot.search.get(&key)) {
         Some(content) => serve_file(snapshot, &key, content, 200, if_none_match),
         None if site.contains(&format!("{key}/index.html")) => {
             Reply::redirect(301, format!("{raw_path}/"))
@@ -450,6 +459,16 @@ mod tests {
         assert_eq!(get(&s, "/a/").status, 404);
         assert_eq!(get(&s, "/vhcvx/a/").status, 404);
         assert_eq!(get(&s, "/__sotay/livereload.js").status, 200);
+    }
+
+    #[test]
+    fn the_search_index_is_served_beside_the_pages() {
+        let mut index = SiteFiles::default();
+        index.insert_bytes("search/manifest.json", "{\"v\":1}");
+        let s = snapshot("").with_search(Arc::new(index));
+        let reply = get(&s, "/search/manifest.json");
+        assert_eq!(reply.status, 200);
+        assert_eq!(reply.body, b"{\"v\":1}");
     }
 
     #[test]

@@ -13,6 +13,7 @@
 
 pub mod diff;
 pub mod http;
+pub mod indexer;
 pub mod livereload;
 pub mod overlay;
 pub mod server;
@@ -147,6 +148,7 @@ pub fn run(opts: ServeOptions) -> Result<(), ServeError> {
         ))),
         hub: livereload::Hub::default(),
     });
+    rebuild.indexer = Some(indexer::Indexer::start(Arc::clone(&shared), opts.verbose));
     rebuild.run(&watch::Change::everything(), &shared);
     server::spawn_workers(Arc::new(server), Arc::clone(&shared));
 
@@ -192,6 +194,8 @@ struct Rebuild {
     generation: u64,
     /// Warnings already printed, so each rebuild prints only new ones.
     seen_warnings: HashSet<String>,
+    /// Builds the search index after each successful build.
+    indexer: Option<Arc<indexer::Indexer>>,
 }
 
 /// Most warnings printed after one build (a large site can have thousands).
@@ -205,11 +209,12 @@ impl Rebuild {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(1, |d| d.as_millis() as u64);
         Self {
-            session: Session::new(opts),
+            session: Session::new(opts).defer_search(true),
             origin,
             verbose,
             generation,
             seen_warnings: HashSet::new(),
+            indexer: None,
         }
     }
 
@@ -267,18 +272,33 @@ impl Rebuild {
             .collect();
         let ms = elapsed.as_secs_f64() * 1000.0;
         if !errors.is_empty() {
+            let same = |a: &[Diagnostic], b: &[Diagnostic]| {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_string() == y.to_string())
+            };
+            if same(&previous.errors, &errors) {
+                // One save can arrive as two batches of events: say it once.
+                eprintln!("✗ {}: vẫn lỗi ({ms:.0} ms)", change.describe());
+                return;
+            }
             self.generation += 1;
-            eprintln!("✗ dựng lỗi sau {ms:.0} ms: {} lỗi", errors.len());
+            eprintln!(
+                "✗ {}: {} lỗi (dựng trong {ms:.0} ms); vẫn phục vụ bản dựng tốt gần nhất",
+                change.describe(),
+                errors.len()
+            );
             let data = serde_json::json!({
                 "generation": self.generation,
                 "errors": overlay::errors_json(&errors),
             });
-            shared.replace(http::Snapshot::new(
-                previous.site.clone(),
-                previous.base_path.clone(),
-                self.generation,
-                errors,
-            ));
+            shared.replace(
+                http::Snapshot::new(
+                    previous.site.clone(),
+                    previous.base_path.clone(),
+                    self.generation,
+                    errors,
+                )
+                .with_search(Arc::clone(&previous.search)),
+            );
             shared
                 .hub
                 .broadcast(&livereload::event("build-error", &data));
@@ -292,23 +312,32 @@ impl Rebuild {
             None => diff::SiteDiff::default(),
         };
         let styles_only = change.kind() == Some(watch::ChangeKind::Styles);
-        let event = diff::event_for(&d, self.generation + 1, styles_only, recovering || moved);
+        let force = recovering || moved || change.assets_changed();
+        let event = diff::event_for(&d, self.generation + 1, styles_only, force);
         if event.is_none() && d.is_empty() {
-            eprintln!("✓ dựng lại trong {ms:.0} ms: không có gì thay đổi");
+            eprintln!(
+                "✓ {}: dựng lại trong {ms:.0} ms, không có gì thay đổi",
+                change.describe()
+            );
             return;
         }
+        if let (Some(indexer), Some(job)) = (&self.indexer, self.session.search_job()) {
+            indexer.submit(job);
+        }
         self.generation += 1;
-        shared.replace(http::Snapshot::new(
-            Some(site),
-            base_path,
-            self.generation,
-            Vec::new(),
-        ));
-        eprintln!(
-            "✓ dựng trong {ms:.0} ms: {} trang, {} trang thay đổi",
-            result.page_count,
-            d.pages.len()
+        shared.replace(
+            http::Snapshot::new(Some(site), base_path, self.generation, Vec::new())
+                .with_search(Arc::clone(&previous.search)),
         );
+        if previous.site.is_none() {
+            eprintln!("✓ dựng xong {} trang trong {ms:.0} ms", result.page_count);
+        } else {
+            eprintln!(
+                "✓ {}: dựng lại trong {ms:.0} ms, {} trang thay đổi",
+                change.describe(),
+                d.pages.len()
+            );
+        }
         if let Some((name, data)) = event {
             shared.hub.broadcast(&livereload::event(name, &data));
         }

@@ -87,6 +87,31 @@ impl Change {
         }
     }
 
+    /// Whether files a page may show (images, fonts, scripts) changed in place: their
+    /// names stay the same, so the rebuilt site looks identical and only a reload shows them.
+    pub fn assets_changed(&self) -> bool {
+        self.rescan
+            || self.content.iter().any(|p| !p.ends_with(".md"))
+            || self.statics.iter().any(|p| !p.ends_with(".css"))
+    }
+
+    /// A short description for the terminal: the changed file, or how many changed.
+    pub fn describe(&self) -> String {
+        let files: Vec<&String> = self.content.iter().chain(&self.statics).collect();
+        let what = match (self.config, files.as_slice()) {
+            (true, _) => "site.yaml".to_owned(),
+            (false, [one]) => (*one).clone(),
+            (false, []) if self.templates => "templates/".to_owned(),
+            (false, []) => "tất cả".to_owned(),
+            (false, [first, rest @ ..]) => format!("{first} và {} tệp khác", rest.len()),
+        };
+        if self.templates && !self.config && !files.is_empty() {
+            format!("{what}, templates/")
+        } else {
+            what
+        }
+    }
+
     /// Adds another batch's changes to this one.
     pub fn merge(&mut self, other: Change) {
         self.config |= other.config;
@@ -386,6 +411,19 @@ mod tests {
         assert!(change.roots.contains("content"));
         assert!(change.content.contains("content"));
         assert!(change.templates);
+    }
+
+    #[test]
+    fn assets_and_descriptions() {
+        let page = classify(&root(), &[modify("content/a.md")]);
+        assert!(!page.assets_changed());
+        assert_eq!(page.describe(), "content/a.md");
+        let image = classify(&root(), &[modify("content/a.png"), modify("content/b.md")]);
+        assert!(image.assets_changed());
+        assert_eq!(image.describe(), "content/a.png và 1 tệp khác");
+        assert!(classify(&root(), &[modify("static/logo.svg")]).assets_changed());
+        assert!(!classify(&root(), &[modify("static/site.css")]).assets_changed());
+        assert_eq!(Change::everything().describe(), "tất cả");
     }
 
     #[test]

@@ -12,6 +12,10 @@ const pages = {
   faq: '/hoi-dap/ky-luat/',
   search: '/tim-kiem/?q=dep+le',
   section: '/van-ban/',
+  documents: '/van-ban/tra-cuu/',
+  timeline: '/van-ban/dong-thoi-gian/',
+  faqindex: '/hoi-dap/theo-chu-de/',
+  topic: '/chu-de/ky-luat-can-bo-cong-chuc/',
 };
 const browser = await launch();
 for (const [vw, name] of [[{ width: 360, height: 740 }, 'mobile'], [{ width: 1280, height: 900 }, 'desktop']]) {

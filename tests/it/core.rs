@@ -58,9 +58,13 @@ fn basic_site_has_pretty_urls_and_every_companion_file() {
     let feed = site.output("atom.xml");
     assert!(feed.contains("<title>Vĩnh Thuận thực hiện văn hóa công vụ</title>"));
     assert!(feed.contains("<name>Lý Đa</name>"));
-    assert!(site
-        .output("sitemap.xml")
-        .contains("<loc>https://example.vn/van-ban/quyet-dinh-1847/</loc>"));
+    let sitemap = site.output("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.vn/van-ban/quyet-dinh-1847/</loc>"));
+    // Generated listings are in the sitemap too (the topic has no page of its own).
+    assert!(
+        sitemap.contains("<loc>https://example.vn/chu-de/giao-tiep-ung-xu/</loc>"),
+        "{sitemap}"
+    );
 }
 
 #[test]

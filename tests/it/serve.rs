@@ -159,6 +159,30 @@ impl Serve {
         );
     }
 
+    /// The number of pages in the served search index, once it has one.
+    fn indexed_pages(&self) -> Option<u64> {
+        let r = self.get("/so-tay/search/manifest.json");
+        let manifest: serde_json::Value = serde_json::from_str(&r.body).ok()?;
+        (r.status == 200)
+            .then(|| manifest["pages"].as_u64())
+            .flatten()
+    }
+
+    /// Waits until the search index (built in the background) holds `pages` pages.
+    fn expect_indexed(&self, pages: u64) {
+        let deadline = Instant::now() + PATIENCE;
+        while Instant::now() < deadline {
+            if self.indexed_pages() == Some(pages) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!(
+            "the search index never held {pages} pages (it has {:?})",
+            self.indexed_pages()
+        );
+    }
+
     fn write(&self, rel: &str, text: &str) {
         self.site.write(rel, text);
     }
@@ -220,6 +244,13 @@ fn edits_additions_renames_and_deletions_are_announced_and_served() {
     assert!(!data.contains("\"/so-tay/tin-tuc/bai-1/\""), "{data}");
     assert!(s.get("/so-tay/hoi-dap/").body.contains("Câu hỏi mới thêm?"));
 
+    // Search works in preview: the index follows the pages, a moment after them.
+    let deadline = Instant::now() + PATIENCE;
+    while s.indexed_pages().is_none() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let indexed = s.indexed_pages().expect("a search index is served");
+
     // Adding a page: served, and listed in its section.
     s.write(
         "content/tin-tuc/bai-2.md",
@@ -228,6 +259,7 @@ fn edits_additions_renames_and_deletions_are_announced_and_served() {
     s.expect_event("reload");
     assert_eq!(s.get("/so-tay/tin-tuc/bai-2/").status, 200);
     assert!(s.get("/so-tay/tin-tuc/").body.contains("Bài thứ hai"));
+    s.expect_indexed(indexed + 1);
 
     // Renaming it: the old address is the site's 404 page, the new one is served.
     std::fs::rename(
@@ -430,4 +462,328 @@ fn remote_addresses_need_an_explicit_flag() {
     let run = site.run(&["serve", "--bind", "0.0.0.0", "--port", "0"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("--allow-remote"), "{}", run.stderr);
+}
+
+/// Incremental rebuilds must produce exactly what a full build does.
+mod incremental {
+    use sotay::build::{build, BuildOptions, BuildResult, Changed, Session};
+    use std::path::{Path, PathBuf};
+
+    fn copy_site(to: &Path) {
+        let repo = crate::support::repo_root();
+        std::fs::copy(repo.join("site.yaml"), to.join("site.yaml")).unwrap();
+        for entry in walkdir::WalkDir::new(repo.join("content")) {
+            let entry = entry.unwrap();
+            let rel = entry.path().strip_prefix(&repo).unwrap();
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(to.join(rel)).unwrap();
+            } else {
+                std::fs::copy(entry.path(), to.join(rel)).unwrap();
+            }
+        }
+    }
+
+    fn assert_same(incremental: &BuildResult, full: &BuildResult, step: &str) {
+        let diags = |r: &BuildResult| -> Vec<String> {
+            r.diagnostics.iter().map(ToString::to_string).collect()
+        };
+        assert_eq!(diags(incremental), diags(full), "diagnostics after {step}");
+        let keys =
+            |r: &BuildResult| -> Vec<String> { r.files.iter().map(|(k, _)| k.clone()).collect() };
+        assert_eq!(keys(incremental), keys(full), "file list after {step}");
+        for ((path, a), (_, b)) in incremental.files.iter().zip(full.files.iter()) {
+            let (a, b) = (a.read().unwrap(), b.read().unwrap());
+            assert!(
+                a == b,
+                "{path} differs after {step}:\n--- incremental\n{}\n--- full\n{}",
+                String::from_utf8_lossy(&a),
+                String::from_utf8_lossy(&b)
+            );
+        }
+        assert_eq!(incremental.page_count, full.page_count);
+    }
+
+    /// Files of a kind, by front matter, so the test follows the bundled content as it grows.
+    fn first_of_kind(root: &Path, kind: &str) -> String {
+        let mut found: Vec<PathBuf> = walkdir::WalkDir::new(root.join("content"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .map(|e| e.into_path())
+            .filter(|p| {
+                p.extension().is_some_and(|e| e == "md")
+                    && !p.ends_with("_index.md")
+                    && std::fs::read_to_string(p)
+                        .unwrap()
+                        .contains(&format!("\nkind: {kind}\n"))
+            })
+            .collect();
+        found.sort();
+        let path = found.first().unwrap_or_else(|| panic!("no {kind} page"));
+        path.strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/")
+    }
+
+    struct Steps {
+        root: PathBuf,
+        session: Session,
+        opts: BuildOptions,
+    }
+
+    /// Which way a session rebuilt: text-only edits take the fast path, which never
+    /// rebuilds the content tree.
+    #[derive(Debug, PartialEq)]
+    enum Way {
+        Fast,
+        Full,
+    }
+
+    impl Steps {
+        fn edit(&mut self, step: &str, rel: &str, way: Way, f: impl FnOnce(String) -> String) {
+            let path = self.root.join(rel);
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, f(text)).unwrap();
+            self.check(step, &[rel], way);
+        }
+
+        fn check(&mut self, step: &str, paths: &[&str], way: Way) {
+            let changed = Changed::Paths(paths.iter().map(|p| p.to_string()).collect());
+            let incremental = self.session.rebuild(&changed);
+            let full = build(&self.opts);
+            assert_same(&incremental, &full, step);
+            let took = if incremental
+                .timings
+                .iter()
+                .any(|(phase, _)| *phase == "tree")
+            {
+                Way::Full
+            } else {
+                Way::Fast
+            };
+            assert_eq!(took, way, "{step}");
+        }
+    }
+
+    #[test]
+    fn a_series_of_edits_rebuilds_byte_for_byte_like_a_full_build() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        std::fs::create_dir_all(&root).unwrap();
+        copy_site(&root);
+        let opts = BuildOptions {
+            root: root.clone(),
+            drafts: false,
+            base_url: Some("http://127.0.0.1:1111/preview".into()),
+            today: time::macros::date!(2026 - 11 - 29),
+            precompress: false,
+        };
+        let mut session = Session::new(opts.clone());
+        let first = session.rebuild(&Changed::Everything);
+        assert_same(&first, &build(&opts), "the first build");
+        assert!(!first.diagnostics.has_errors());
+        let faq = first_of_kind(&root, "faq");
+        let doc = first_of_kind(&root, "document");
+        let news = first_of_kind(&root, "news");
+        let number = std::fs::read_to_string(root.join(&doc))
+            .unwrap()
+            .lines()
+            .find_map(|l| l.strip_prefix("number: "))
+            .unwrap()
+            .trim_matches('"')
+            .to_owned();
+        let mut s = Steps {
+            root: root.clone(),
+            session,
+            opts,
+        };
+        s.edit("a new FAQ question citing a document", &faq, Way::Fast, |t| {
+            format!("{t}\n## Câu hỏi thêm về văn bản {number}?\n\nTheo văn bản {number}, đây là câu trả lời.\n")
+        });
+        s.edit("a new article in a document", &doc, Way::Fast, |t| {
+            format!("{t}\n## Điều 98. Điều thêm để thử\n\n1. Khoản một.\n2. Khoản hai.\n")
+        });
+        s.edit(
+            "a page citing the new article",
+            "content/gioi-thieu.md",
+            Way::Fast,
+            |t| {
+                format!(
+                    "{t}\nXem khoản 2 Điều 98 Văn bản số {number} và [điều này]({}#dieu-98).\n",
+                    std::path::Path::new(&doc)
+                        .strip_prefix("content")
+                        .unwrap()
+                        .display()
+                )
+            },
+        );
+        s.edit(
+            "the article removed again (the link breaks)",
+            &doc,
+            Way::Fast,
+            |t| t.split("\n## Điều 98.").next().unwrap().to_owned(),
+        );
+        s.edit("the article back", &doc, Way::Fast, |t| {
+            format!("{t}\n## Điều 98. Điều thêm để thử\n\n1. Khoản một.\n2. Khoản hai.\n")
+        });
+        s.edit(
+            "the page's link removed, its prose citation kept",
+            "content/gioi-thieu.md",
+            Way::Fast,
+            |t| t.split(" và [điều này]").next().unwrap().to_owned() + ".\n",
+        );
+        s.edit(
+            "the article removed (only the prose citation changes)",
+            &doc,
+            Way::Fast,
+            |t| t.split("\n## Điều 98.").next().unwrap().to_owned(),
+        );
+        s.edit(
+            "the page's citation removed",
+            "content/gioi-thieu.md",
+            Way::Fast,
+            |t| t.split("\nXem khoản 2 Điều 98").next().unwrap().to_owned(),
+        );
+        s.edit(
+            "a citation of a number the site lacks",
+            "content/gioi-thieu.md",
+            Way::Fast,
+            |t| format!("{t}\nTheo Nghị định số 99/2099/NĐ-CP, chưa có.\n"),
+        );
+        s.edit(
+            "text added above that citation",
+            "content/gioi-thieu.md",
+            Way::Fast,
+            |t| t.replacen("\n---\n", "\n---\n\nĐoạn mở đầu mới.\n", 1),
+        );
+        s.edit("news text", &news, Way::Fast, |t| {
+            format!("{t}\nĐoạn tin thêm.\n")
+        });
+        s.edit("a document's status", &doc, Way::Full, |t| {
+            let without: Vec<&str> = t.lines().filter(|l| !l.starts_with("status:")).collect();
+            let mut text = without.join("\n").replacen(
+                "\nnumber: ",
+                "\nstatus: \"not_in_force\"\nnumber: ",
+                1,
+            );
+            text.push('\n');
+            text
+        });
+        s.edit("a title in front matter", &faq, Way::Full, |t| {
+            t.replacen("title: \"", "title: \"Sửa: ", 1)
+        });
+        s.edit("a new page", "content/tin-tuc/bai-moi.md", Way::Full, |_| {
+            format!("---\ntitle: \"Bài mới\"\ndescription: \"Bài mới để thử\"\nkind: news\ndate: 2026-11-01\ntopics: [\"Chủ đề mới\"]\n---\n\nTheo văn bản {number}, bài mới.\n")
+        });
+        s.edit(
+            "broken front matter",
+            "content/tin-tuc/bai-moi.md",
+            Way::Full,
+            |t| t.replacen("title: \"Bài mới\"", "title: [Bài mới", 1),
+        );
+        s.edit(
+            "fixed front matter",
+            "content/tin-tuc/bai-moi.md",
+            Way::Full,
+            |t| t.replacen("title: [Bài mới", "title: \"Bài mới\"", 1),
+        );
+        std::fs::rename(
+            root.join("content/tin-tuc/bai-moi.md"),
+            root.join("content/tin-tuc/bai-doi-ten.md"),
+        )
+        .unwrap();
+        s.check(
+            "a renamed page",
+            &[
+                "content/tin-tuc/bai-moi.md",
+                "content/tin-tuc/bai-doi-ten.md",
+            ],
+            Way::Full,
+        );
+        std::fs::remove_file(root.join("content/tin-tuc/bai-doi-ten.md")).unwrap();
+        s.check(
+            "a deleted page",
+            &["content/tin-tuc/bai-doi-ten.md"],
+            Way::Full,
+        );
+        s.edit(
+            "a new section",
+            "content/huong-dan/_index.md",
+            Way::Full,
+            |_| "---\ntitle: \"Hướng dẫn\"\ndescription: \"Mục mới\"\n---\n\nMục mới.\n".into(),
+        );
+        let theme_page = crate::support::repo_root().join("themes/default/templates/page.html");
+        let template = std::fs::read_to_string(theme_page).unwrap();
+        s.edit(
+            "a template override",
+            "templates/page.html",
+            Way::Full,
+            |_| format!("{template}\n<!-- sửa -->\n"),
+        );
+        std::fs::remove_dir_all(root.join("templates")).unwrap();
+        s.check("the override removed", &["templates"], Way::Full);
+        s.edit("a stylesheet", "static/them.css", Way::Full, |_| {
+            "p { color: navy; }\n".into()
+        });
+        s.edit("the site title", "site.yaml", Way::Full, |t| {
+            t.replacen("title: \"", "title: \"Thử: ", 1)
+        });
+        s.check("everything re-read", &["content"], Way::Fast);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_server_cleanly() {
+    let mut s = Serve::start("serve/basic");
+    let pid = s.child.id().to_string();
+    let sent = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(sent.success());
+    let deadline = Instant::now() + PATIENCE;
+    let status = loop {
+        if let Some(status) = s.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "still running after Ctrl-C");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0));
+    // The message is printed before exiting; give the reader thread a moment.
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(s
+        .stderr
+        .lock()
+        .unwrap()
+        .contains("Đã dừng máy chủ xem trước."));
+}
+
+#[test]
+fn many_files_changed_at_once_like_a_git_checkout() {
+    let s = Serve::start("serve/basic");
+    s.write(
+        "content/luu-tru/_index.md",
+        "---\ntitle: \"Lưu trữ\"\ndescription: \"Bài cũ\"\n---\n\nCác bài cũ.\n",
+    );
+    for i in 0..60 {
+        s.write(
+            &format!("content/luu-tru/bai-{i:02}.md"),
+            &format!("---\ntitle: \"Bài lưu trữ {i:02}\"\ndescription: \"Bài số {i}\"\n---\n\nNội dung bài {i}.\n"),
+        );
+    }
+    let faq = std::fs::read_to_string(s.path("content/hoi-dap.md")).unwrap();
+    s.write("content/hoi-dap.md", &format!("{faq}\nĐã đổi cùng lúc.\n"));
+    std::fs::remove_file(s.path("content/tin-tuc/bai-1.md")).unwrap();
+
+    // The events may come in several batches: wait until the site shows all of it.
+    let done = || {
+        s.get("/so-tay/luu-tru/").body.contains("Bài lưu trữ 59")
+            && s.get("/so-tay/luu-tru/bai-00/").status == 200
+            && s.get("/so-tay/tin-tuc/bai-1/").status == 404
+            && s.get("/so-tay/hoi-dap/").body.contains("Đã đổi cùng lúc.")
+    };
+    while !done() {
+        s.expect_event("reload");
+    }
+    assert!(s.get("/so-tay/tin-tuc/").body.contains("Tin tức"));
 }

@@ -14,7 +14,8 @@
       sessionStorage.removeItem(scrollKey);
       var pos = JSON.parse(saved);
       if ('scrollRestoration' in history) history.scrollRestoration = 'manual';
-      var restore = function () { window.scrollTo(pos.x, pos.y); };
+      // Instantly, even where the theme asks for smooth scrolling.
+      var restore = function () { window.scrollTo({ left: pos.x, top: pos.y, behavior: 'instant' }); };
       restore();
       window.addEventListener('load', restore);
     }
@@ -114,12 +115,19 @@
 
   if (!window.EventSource) return;
   var source = new EventSource('/__sotay/events');
+  // Whether the page is connected, for people and tests: <html data-sotay-live="on">.
+  source.addEventListener('open', function () {
+    document.documentElement.setAttribute('data-sotay-live', 'on');
+  });
   // On every (re)connection the server says which build it serves: a page from an older
   // build missed an event while disconnected.
   source.addEventListener('hello', function (event) {
     var data = JSON.parse(event.data);
     if (data.generation !== generation) reload();
   });
+  source.onerror = function () {
+    document.documentElement.setAttribute('data-sotay-live', 'off');
+  };
   source.addEventListener('reload', function (event) {
     var data = JSON.parse(event.data);
     if (data.all || data.paths.indexOf(currentPath()) >= 0) {

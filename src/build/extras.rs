@@ -1,0 +1,184 @@
+//! The files around the pages: 404 page, sitemap, robots.txt, Atom feed, alias redirects,
+//! and the search index's view of each page.
+//!
+//! Split by what each part reads, so an incremental rebuild can redo only the parts a
+//! change can affect (the feed quotes news text; the rest reads front matter only).
+
+use super::{output_path, BuildOptions};
+use crate::config::SiteConfig;
+use crate::content::{ContentTree, GeneratedPage};
+use crate::diagnostics::Diagnostics;
+use crate::frontmatter::Kind;
+use crate::legal::{self, LegalIndex};
+use crate::markdown::Rendered;
+use crate::output::SiteFiles;
+use crate::render::context::{self, Globals};
+use crate::render::Renderer;
+use serde_json::json;
+
+/// 404 page, sitemap, robots.txt, Atom feed and alias redirects.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn write_extras(
+    config: &SiteConfig,
+    tree: &ContentTree,
+    generated: &[GeneratedPage],
+    rendered: &[Rendered],
+    renderer: &Renderer,
+    globals: &Globals<'_>,
+    opts: &BuildOptions,
+    files: &mut SiteFiles,
+    diagnostics: &mut Diagnostics,
+) {
+    let mut ctx = globals.base("/404.html");
+    ctx["page"] = json!({
+        "title": "Không tìm thấy trang",
+        "description": "Trang bạn tìm không có hoặc đã chuyển đi.",
+        "url": config.url("/404.html"),
+        "path": "/404.html",
+        "breadcrumbs": [],
+        "kind": "page",
+    });
+    if renderer.has("404.html") {
+        match renderer.render("404.html", &ctx) {
+            Ok(html) => files.insert_bytes("404.html", html),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    let mut entries: Vec<crate::feeds::SitemapEntry> = tree
+        .pages
+        .iter()
+        .map(|p| crate::feeds::SitemapEntry {
+            loc: config.permalink(&p.url),
+            lastmod: p
+                .meta
+                .updated
+                .or(p.meta.date)
+                .map(crate::fields::format_date),
+        })
+        .collect();
+    // Listing pages change whenever their members do: no lastmod rather than a wrong one.
+    entries.extend(generated.iter().map(|g| crate::feeds::SitemapEntry {
+        loc: config.permalink(&g.path),
+        lastmod: None,
+    }));
+    entries.sort_by(|a, b| a.loc.cmp(&b.loc));
+    files.insert_bytes("sitemap.xml", crate::feeds::sitemap(&entries));
+    files.insert_bytes(
+        "robots.txt",
+        crate::feeds::robots(&config.permalink("/sitemap.xml")),
+    );
+    files.insert_bytes("atom.xml", atom_feed(config, tree, rendered, opts));
+    for page in &tree.pages {
+        for alias in &page.meta.aliases {
+            let alias = crate::content::normalize_alias(alias);
+            let html = crate::feeds::redirect_page(&config.url(&page.url), &page.meta.title);
+            files.insert_bytes(output_path(&alias), html);
+        }
+    }
+}
+
+/// The Atom feed of news pages, newest first, each summarised from its text.
+pub(super) fn atom_feed(
+    config: &SiteConfig,
+    tree: &ContentTree,
+    rendered: &[Rendered],
+    opts: &BuildOptions,
+) -> String {
+    let mut news: Vec<(usize, &crate::content::Page)> = tree.of_kind(Kind::News).collect();
+    news.sort_by(|a, b| {
+        b.1.meta
+            .date
+            .cmp(&a.1.meta.date)
+            .then(a.1.url.cmp(&b.1.url))
+    });
+    let feed_entries: Vec<crate::feeds::FeedEntry> = news
+        .iter()
+        .filter_map(|(i, p)| {
+            let date = p.meta.date?;
+            let text = rendered[*i]
+                .sections
+                .first()
+                .map(|s| context::truncate_words(&s.text, 300))
+                .unwrap_or_default();
+            Some(crate::feeds::FeedEntry {
+                title: p.meta.title.clone(),
+                url: config.permalink(&p.url),
+                date: crate::fields::format_date(date),
+                summary: p.meta.description.clone().unwrap_or(text),
+                author: p.meta.author.clone(),
+            })
+        })
+        .collect();
+    let updated = feed_entries.first().map_or_else(
+        || crate::fields::format_date(opts.today),
+        |e| e.date.clone(),
+    );
+    crate::feeds::atom(
+        &config.title,
+        &config.permalink("/"),
+        &config.permalink("/atom.xml"),
+        &updated,
+        &feed_entries,
+    )
+}
+
+/// The search index's view of the site: every page's text by section, from the pipeline
+/// (never re-parsed from HTML); and for each page, the position of its document.
+pub(super) fn search_docs(
+    tree: &ContentTree,
+    legal: &LegalIndex,
+    rendered: &[Rendered],
+) -> (Vec<crate::search::SearchDoc>, Vec<Option<usize>>) {
+    let mut docs = Vec::with_capacity(tree.pages.len());
+    let mut doc_of = Vec::with_capacity(tree.pages.len());
+    for i in 0..tree.pages.len() {
+        match search_doc(tree, legal, rendered, i) {
+            Some(doc) => {
+                doc_of.push(Some(docs.len()));
+                docs.push(doc);
+            }
+            None => doc_of.push(None),
+        }
+    }
+    (docs, doc_of)
+}
+
+/// One page as the search index sees it; `None` for pages left out of the index.
+pub(super) fn search_doc(
+    tree: &ContentTree,
+    legal: &LegalIndex,
+    rendered: &[Rendered],
+    i: usize,
+) -> Option<crate::search::SearchDoc> {
+    let p = &tree.pages[i];
+    // The search page itself would only match queries with its own examples.
+    if p.meta.template.as_deref() == Some("search.html") {
+        return None;
+    }
+    let doc = p.meta.document.as_ref();
+    Some(crate::search::SearchDoc {
+        path: p.url.clone(),
+        title: p.meta.title.clone(),
+        breadcrumb: tree
+            .ancestors(i)
+            .into_iter()
+            .map(|a| tree.pages[a].meta.title.clone())
+            .collect(),
+        number: doc.and_then(|d| d.canonical.clone()),
+        // With the issue date when two documents share a number.
+        number_display: legal
+            .document(i)
+            .and_then(|d| d.number_display.clone())
+            .or_else(|| doc.and_then(|d| d.number.clone())),
+        cites: legal::cited_numbers(legal, i),
+        sections: rendered[i]
+            .sections
+            .iter()
+            .map(|s| crate::search::SearchSection {
+                anchor: s.anchor.clone(),
+                heading: s.heading.clone(),
+                text: s.text.clone(),
+            })
+            .collect(),
+    })
+}
