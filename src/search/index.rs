@@ -107,7 +107,8 @@ struct Raw {
     term: u64,
     var: u64,
     page: u32,
-    tf: u32,
+    /// Weighted count, saturated (BM25 saturates long before).
+    tf: u16,
     block: u16,
 }
 
@@ -203,7 +204,7 @@ fn postings_chunk(first_page: usize, pages: &[PageToks], vocab: &Vocab) -> Parti
                 term,
                 var,
                 page,
-                tf,
+                tf: u16::try_from(tf).unwrap_or(u16::MAX),
                 block,
             });
         }
@@ -332,10 +333,10 @@ fn finish_term(term: u64, raws: &[Raw], vocab: &Vocab, lens: &Lengths) -> Term {
         };
         match units.last_mut() {
             Some(u) if u.0 == r.page && u.1 == r.block => {
-                u.2 = u.2.saturating_add(r.tf);
+                u.2 = u.2.saturating_add(u32::from(r.tf));
                 u.3 |= bit(r.var);
             }
-            _ => units.push((r.page, r.block, r.tf, bit(r.var))),
+            _ => units.push((r.page, r.block, u32::from(r.tf), bit(r.var))),
         }
     }
     let n = lens.blocks.len() as f64;
