@@ -577,6 +577,12 @@ fn pipeline(
     timer.lap("extras");
 
     let (search_docs, search_doc_of) = extras::search_docs(&tree, &legal, &rendered);
+    // Whether the index must be built again: a template or front-matter edit often leaves
+    // every page's text as it was.
+    let search_dirty = match previous.as_deref() {
+        Some(p) if p.search_pending.is_empty() && *p.search_docs == search_docs => p.search_dirty,
+        _ => true,
+    };
     let mut search_paths = Vec::new();
     if search {
         for (path, bytes) in crate::search::build_index(&search_docs) {
@@ -627,6 +633,7 @@ fn pipeline(
             search_docs: Arc::new(search_docs),
             search_doc_of,
             search_pending: Vec::new(),
+            search_dirty,
             search_paths,
             files: files.clone(),
         })),
