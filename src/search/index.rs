@@ -100,12 +100,15 @@ struct BlockToks {
     cites: Vec<(String, u32)>,
 }
 
+/// One term's occurrences in one unit with one spelling. Kept flat (no per-term vectors)
+/// because there are tens of millions of them on a large site.
 #[derive(Clone, Copy)]
 struct Raw {
-    page: u32,
-    block: u16,
-    tf: u32,
+    term: u64,
     var: u64,
+    page: u32,
+    tf: u32,
+    block: u16,
 }
 
 /// Number terms: `#1847` for the leading number, `#1847/qd-ttg` for the whole canonical form.
@@ -188,19 +191,20 @@ fn partition(term: u64) -> usize {
     (h.finish() >> 40) as usize % PARTITIONS
 }
 
-type Partitions = Vec<FxMap<u64, Vec<Raw>>>;
+type Partitions = Vec<Vec<Raw>>;
 
 /// Raw postings of a chunk of pages, by term partition.
 fn postings_chunk(first_page: usize, pages: &[PageToks], vocab: &Vocab) -> Partitions {
-    let mut parts: Partitions = (0..PARTITIONS).map(|_| FxMap::default()).collect();
+    let mut parts: Partitions = (0..PARTITIONS).map(|_| Vec::new()).collect();
     let mut acc: FxMap<(u64, u64), u32> = FxMap::default();
     let mut emit = |acc: &mut FxMap<(u64, u64), u32>, page: u32, block: u16| {
         for ((term, var), tf) in acc.drain() {
-            parts[partition(term)].entry(term).or_default().push(Raw {
-                page,
-                block,
-                tf,
+            parts[partition(term)].push(Raw {
+                term,
                 var,
+                page,
+                tf,
+                block,
             });
         }
     };
@@ -517,7 +521,7 @@ pub(crate) fn build(docs: &[SearchDoc]) -> Built {
         .collect();
     drop(chunks);
 
-    let mut by_part: Vec<Vec<FxMap<u64, Vec<Raw>>>> = (0..PARTITIONS).map(|_| Vec::new()).collect();
+    let mut by_part: Vec<Vec<Vec<Raw>>> = (0..PARTITIONS).map(|_| Vec::new()).collect();
     for chunk_parts in parts {
         for (i, p) in chunk_parts.into_iter().enumerate() {
             by_part[i].push(p);
@@ -525,18 +529,18 @@ pub(crate) fn build(docs: &[SearchDoc]) -> Built {
     }
     let terms: Vec<Term> = by_part
         .into_par_iter()
-        .flat_map_iter(|maps| {
-            let mut merged: FxMap<u64, Vec<Raw>> = FxMap::default();
-            for m in maps {
-                for (term, raws) in m {
-                    merged.entry(term).or_default().extend(raws);
-                }
+        .flat_map_iter(|chunks| {
+            // Chunks are in page order; a stable sort by term keeps each term's records in
+            // page order, which is what `finish_term` expects.
+            let mut raws: Vec<Raw> = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+            for c in chunks {
+                raws.extend_from_slice(&c);
             }
+            raws.sort_by_key(|r| r.term);
             let vocab = &vocab;
             let lens = &lens;
-            merged
-                .into_iter()
-                .map(move |(term, raws)| finish_term(term, &raws, vocab, lens))
+            raws.chunk_by(|a, b| a.term == b.term)
+                .map(|group| finish_term(group[0].term, group, vocab, lens))
                 .collect::<Vec<_>>()
         })
         .collect();

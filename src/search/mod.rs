@@ -108,7 +108,7 @@ pub(crate) mod tuning {
     /// Rounds of deeper-tier fetches at most.
     pub(crate) const MAX_ROUNDS: usize = 3;
     /// Keys a prefix expands to at most (the most frequent first).
-    pub(crate) const MAX_EXPANSION: usize = 24;
+    pub(crate) const MAX_EXPANSION: usize = 12;
     /// Query words considered at most.
     pub(crate) const MAX_WORDS: usize = 8;
     /// Words in a snippet.

@@ -134,8 +134,19 @@ fn encode_list(
 
 /// Cuts the built index into files.
 pub(crate) fn write(built: Built, docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
-    let mut terms = built.terms;
-    terms.par_sort_by(|a, b| cmp_keys(&a.key, &b.key));
+    let mut terms: Vec<(bool, Term)> = built
+        .terms
+        .into_iter()
+        .map(|t| (t.key.bytes().all(|b| b < 0xee), t))
+        .collect();
+    terms.par_sort_unstable_by(|(a_plain, a), (b_plain, b)| {
+        if *a_plain && *b_plain {
+            a.key.cmp(&b.key)
+        } else {
+            cmp_keys(&a.key, &b.key)
+        }
+    });
+    let terms: Vec<Term> = terms.into_iter().map(|(_, t)| t).collect();
     let encoded: Vec<(Vec<u8>, Files)> = terms.par_iter().map(encode_term).collect();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut shards: Vec<(String, String)> = Vec::new();
@@ -205,6 +216,15 @@ pub(crate) fn write(built: Built, docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> 
     files
 }
 
+/// A result file: page path, title, breadcrumb and `[anchor, heading, text]` per section.
+#[derive(serde::Serialize)]
+struct ResultFile<'a> {
+    p: &'a str,
+    t: &'a str,
+    c: &'a [String],
+    b: Vec<(Option<&'a str>, &'a str, &'a str)>,
+}
+
 /// Result data: one file per page and group of [`GROUP`] sections.
 fn result_files(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     docs.par_iter()
@@ -212,15 +232,18 @@ fn result_files(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
         .flat_map_iter(|(i, doc)| {
             let groups = doc.sections.len().div_ceil(GROUP).max(1);
             (0..groups).map(move |g| {
-                let blocks: Vec<_> = doc
-                    .sections
-                    .iter()
-                    .skip(g * GROUP)
-                    .take(GROUP)
-                    .map(|s| json!([s.anchor, s.heading, s.text]))
-                    .collect();
-                let value =
-                    json!({"p": doc.path, "t": doc.title, "c": doc.breadcrumb, "b": blocks});
+                let value = ResultFile {
+                    p: &doc.path,
+                    t: &doc.title,
+                    c: &doc.breadcrumb,
+                    b: doc
+                        .sections
+                        .iter()
+                        .skip(g * GROUP)
+                        .take(GROUP)
+                        .map(|s| (s.anchor.as_deref(), s.heading.as_str(), s.text.as_str()))
+                        .collect(),
+                };
                 (
                     format!("{i}-{g}.json"),
                     serde_json::to_vec(&value).expect("result serializes"),

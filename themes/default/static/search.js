@@ -6,10 +6,17 @@
 const TONE = { '\u0301': 1, '\u0300': 2, '\u0309': 3, '\u0303': 4, '\u0323': 5 }
 const IY = /^(b|ch|d|đ|g|gh|h|k|kh|l|m|n|ng|ngh|nh|p|ph|qu|r|s|t|th|tr|v|x)y$/
 const TOK = /[\p{Alphabetic}\p{N}][\p{Alphabetic}\p{N}\p{M}]*/gu
-const lower = (s) => Array.from(s, (c) => c.toLowerCase()).join('')
+// Per character, as Rust lowercases (JavaScript alone turns a word-final Σ into ς).
+const lower = (s) => (s.includes('Σ') ? Array.from(s, (c) => c.toLowerCase()).join('') : s.toLowerCase())
 const iy = (s) => (IY.test(s) ? s.slice(0, -1) + 'i' : s)
 export const fold = (s) => lower(s.normalize('NFD')).replace(/\p{M}/gu, '').replace(/đ/g, 'd')
-export const folded = (w) => iy(fold(w))
+const memo = new Map()
+export const folded = (w) => {
+  if (memo.size > 1e5) memo.clear()
+  let f = memo.get(w)
+  if (f == null) memo.set(w, (f = iy(fold(w))))
+  return f
+}
 export function toned (w) {
   let b = ''
   let t = ''
@@ -37,13 +44,13 @@ export function extract (s) {
   }
   return out
 }
-const words = (s) =>
-  [...s.matchAll(TOK)].map((m) => ({ f: folded(m[0]), t: toned(m[0]), s: m.index, e: m.index + m[0].length, w: m[0] }))
+const words = (s, tones) =>
+  [...s.matchAll(TOK)].map((m) => ({ f: folded(m[0]), t: tones && toned(m[0]), s: m.index, e: m.index + m[0].length, w: m[0] }))
 
 // ---- Query (query.rs) ----
 export function parse (raw) {
   const q = raw.normalize('NFC')
-  const ws = words(q).slice(0, 8)
+  const ws = words(q, 1).slice(0, 8)
   const prefix = /[\p{Alphabetic}\p{N}\p{M}]$/u.test(q)
   const marked = ws.some((w) => /[\p{M}đĐ]/u.test(w.w.normalize('NFD')))
   const terms = []
@@ -147,6 +154,12 @@ export const web = (path, bin) => {
   return cache.get(path)
 }
 const uniq = (a) => [...new Set(a)].sort()
+// Decoded files, kept beside the downloaded bytes so a query decodes each file once.
+const parsed = new WeakMap()
+const decoded = (buf, how, f) => {
+  const m = parsed.get(buf) || parsed.set(buf, {}).get(buf)
+  return m[how] || (m[how] = f(buf))
+}
 const bound = (k, l) => {
   const t = k.e.lists[l].tiers[k.loaded[l]]
   return t ? (k.exact ? 8 : 4) * k.e.lists[l].m * t.maxq : 0
@@ -160,7 +173,7 @@ async function loadTerms (query, load) {
   const shardFiles = uniq(
     query.terms.flatMap((t) => covering(man.dirs, t.key, t.prefix).flatMap((d) => covering(dirs[d], t.key, t.prefix)))
   )
-  const entries = (await Promise.all(shardFiles.map((s) => load(`search/s/${s}.bin`, 1)))).flatMap(readShard)
+  const entries = (await Promise.all(shardFiles.map((s) => load(`search/s/${s}.bin`, 1)))).flatMap((b) => decoded(b, 's', readShard))
   const state = (e, t, exact) => {
     const i = t.variant == null ? -1 : e.vars.indexOf(t.variant)
     return {
@@ -180,51 +193,61 @@ async function loadTerms (query, load) {
     }
     const df = (e) => e.lists.reduce((s, l) => s + l.tiers.reduce((a, x) => a + x.count, 0), 0)
     exp.sort((a, b) => df(b) - df(a) || (a.key < b.key ? -1 : 1))
-    return keys.concat(exp.slice(0, 24).map((e) => state(e, t, false)))
+    return keys.concat(exp.slice(0, 12).map((e) => state(e, t, false)))
   })
   return { man, terms }
 }
 
 function evaluate (query, terms) {
   const n = terms.length
-  const seen = [new Map(), new Map()]
-  const bounds = [[], []]
+  // unit → row index; rows hold per-term best known weights (-1 = not seen), flat.
+  const idx = [new Map(), new Map()]
+  const rows = [[], []]
+  const bounds = [Array(n).fill(0), Array(n).fill(0)]
   terms.forEach((keys, ti) => {
     const qt = query.terms[ti]
-    for (let l = 0; l < 2; l++) bounds[l][ti] = 0
     for (const k of keys) {
       for (let l = 0; l < 2; l++) {
         bounds[l][ti] = Math.max(bounds[l][ti], bound(k, l))
+        const m = k.e.lists[l].m
+        const ex = !k.exact ? 4 : qt.variant == null || !k.e.vars.length ? 8 : 0
+        const ids = idx[l]
+        const row = rows[l]
         for (const p of k.p[l]) {
-          const f = !k.exact ? 4 : qt.variant == null || !k.e.vars.length || p.mask & k.bit ? 8 : 2
           const unit = p.page * 65536 + (l ? p.block : 65535)
-          let row = seen[l].get(unit)
-          if (!row) seen[l].set(unit, (row = Array(n).fill(-1)))
-          row[ti] = Math.max(row[ti], f * k.e.lists[l].m * p.q)
+          let i = ids.get(unit)
+          if (i === undefined) {
+            ids.set(unit, (i = ids.size))
+            for (let t = 0; t < n; t++) row.push(-1)
+          }
+          const w = (ex || (p.mask & k.bit ? 8 : 2)) * m * p.q
+          if (w > row[i * n + ti]) row[i * n + ti] = w
         }
       }
     }
   })
-  const sums = (row, b) => {
+  const sums = (row, i, b) => {
     let lb = 0
     let ub = 0
-    row.forEach((w, ti) => {
+    for (let ti = 0; ti < n; ti++) {
+      const w = row[i * n + ti]
       lb += Math.max(w, 0)
       ub += w >= 0 && terms[ti].length === 1 ? w : Math.max(w, b[ti])
-    })
+    }
     return [lb, ub]
   }
   const sum = (a) => a.reduce((x, y) => x + y, 0)
   const unseenBlock = sum(bounds[1])
   const pageBound = sum(bounds[0])
   const pages = new Map()
-  for (const [unit, row] of seen[0]) pages.set(Math.floor(unit / 65536), [...sums(row, bounds[0]), 0, unseenBlock, null])
-  for (const unit of [...seen[1].keys()].sort((a, b) => a - b)) {
-    const [lb, ub] = sums(seen[1].get(unit), bounds[1])
+  for (const [unit, i] of idx[0]) pages.set(Math.floor(unit / 65536), [...sums(rows[0], i, bounds[0]), 0, unseenBlock, null])
+  for (const [unit, i] of idx[1]) {
+    const [lb, ub] = sums(rows[1], i, bounds[1])
     const page = Math.floor(unit / 65536)
+    const block = unit % 65536
     let e = pages.get(page)
     if (!e) pages.set(page, (e = [0, pageBound, 0, unseenBlock, null]))
-    if (e[4] == null || lb > e[2]) (e[2] = lb), (e[4] = unit % 65536)
+    if (e[4] == null || lb > e[2] || (lb === e[2] && block < e[4])) (e[2] = lb), (e[4] = block)
     e[3] = Math.max(e[3], ub)
   }
   const out = [...pages].map(([page, e]) => ({ page, lb: e[0] + e[2], ub: e[1] + e[3], block: e[4] }))
@@ -260,7 +283,7 @@ export async function rank (raw, k = 10, load = web) {
         const b = bound(key, l)
         if (!b || b * 2 < best) continue
         const tier = key.e.lists[l].tiers[key.loaded[l]++]
-        jobs.push(load(tier.file, 1).then((buf) => key.p[l].push(...postings(reader(buf), tier.count, l, key.e.vars.length))))
+        jobs.push(load(tier.file, 1).then((buf) => key.p[l].push(...decoded(buf, `${l}${Math.min(key.e.vars.length, 2)}`, (b) => postings(reader(b), tier.count, l, key.e.vars.length)))))
       }
     }
     await Promise.all(jobs)
