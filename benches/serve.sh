@@ -10,7 +10,8 @@
 # 3. Starts `sotay serve --port 0` on it and waits for the first build.
 # 4. serve_latency: saves one page RUNS times (write to a temporary file, rename over the
 #    page, 1.5 s apart) and times each save until the SSE `reload` event; then does the same
-#    for an edit of the base template (every page rendered again). Prints median and p90.
+#    for an edit of the base template (every page rendered again) and of site.yaml (a full
+#    rebuild). Prints median and p90.
 # 5. wrk -t2 -c4 -d10s on a page of the site, from loopback: requests/s and errors.
 # See benches/README.md.
 set -euo pipefail
