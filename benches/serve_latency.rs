@@ -69,6 +69,11 @@ fn events(host: &str) -> Receiver<(String, Instant)> {
     rx
 }
 
+/// Forgets events already received, so the next wait times the next save.
+fn drain(rx: &Receiver<(String, Instant)>) {
+    while rx.try_recv().is_ok() {}
+}
+
 /// Waits for `name`, returning when it arrived.
 fn wait_for(rx: &Receiver<(String, Instant)>, name: &str) -> Instant {
     loop {
@@ -144,6 +149,7 @@ fn main() {
     for run in 0..args.runs {
         std::thread::sleep(args.pause);
         let text = format!("{original}\nĐoạn sửa thử số {run} để đo thời gian xem trước.\n");
+        drain(&rx);
         let saved = Instant::now();
         save(&page, &text);
         let at = wait_for(&rx, "reload");
@@ -166,16 +172,19 @@ fn main() {
     let mut full_ms = Vec::new();
     for run in 0..args.runs.div_ceil(4).max(3) {
         std::thread::sleep(args.pause * 2);
+        drain(&rx);
         let saved = Instant::now();
         std::fs::write(&template, marked(&format!("lần {run}"))).expect("write template");
         let at = wait_for(&rx, "reload");
         full_ms.push(at.duration_since(saved).as_secs_f64() * 1000.0);
     }
+    std::thread::sleep(args.pause * 2);
     if existed {
         std::fs::remove_file(&template).expect("remove template");
     } else {
         std::fs::remove_dir_all(&template_dir).expect("remove templates/");
     }
+    wait_for(&rx, "reload");
 
     // site.yaml: everything is rebuilt, Markdown included.
     let config_path = args.root.join("site.yaml");
@@ -185,6 +194,7 @@ fn main() {
         std::thread::sleep(args.pause * 2);
         let edited = config.replacen("description: \"", &format!("description: \"({run}) "), 1);
         assert_ne!(edited, config, "site.yaml has a quoted description");
+        drain(&rx);
         let saved = Instant::now();
         std::fs::write(&config_path, edited).expect("write site.yaml");
         let at = wait_for(&rx, "reload");
