@@ -86,7 +86,7 @@ async function measure(q, engine) {
   const parts = {};
   for (const f of new Set(cold)) {
     const path = join(dir, decodeURIComponent(f));
-    if (!existsSync(path) || f.endsWith('.html') || f === `/${client}`) continue;
+    if (!existsSync(path) || !/^\/(search|pagefind)\//.test(f)) continue;
     const b = gz(path);
     bytes += b;
     const kind = f.split('/').slice(0, 3).join('/');

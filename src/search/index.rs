@@ -288,6 +288,7 @@ fn finish_term(term: u64, raws: &[Raw], vocab: &Vocab, lens: &Lengths) -> Term {
     let number = kind == KIND_NUMBER;
     // Variants, most frequent first (ties by spelling, for reproducible files).
     let mut variant_ids: Vec<u64> = Vec::new();
+    let mut variant_names: Vec<String> = Vec::new();
     if !number {
         // Few spellings per term: a linear scan beats a map.
         let mut counts: Vec<(u64, u32)> = Vec::new();
@@ -312,6 +313,7 @@ fn finish_term(term: u64, raws: &[Raw], vocab: &Vocab, lens: &Lengths) -> Term {
             counts.into_iter().map(|(v, c)| (c, name(v), v)).collect();
         named.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
         variant_ids = named.iter().map(|n| n.2).collect();
+        variant_names = named.into_iter().take(MAX_VARIANTS).map(|n| n.1).collect();
     }
     let bit = |var: u64| -> u32 {
         match variant_ids.iter().position(|&v| v == var) {
@@ -400,21 +402,7 @@ fn finish_term(term: u64, raws: &[Raw], vocab: &Vocab, lens: &Lengths) -> Term {
                 .then(a.block.cmp(&b.block))
         });
     }
-    let variants = variant_ids
-        .iter()
-        .take(MAX_VARIANTS)
-        .map(|&v| {
-            if pair {
-                format!(
-                    "{} {}",
-                    vocab.toned[(v >> 32) as usize],
-                    vocab.toned[(v & 0xffff_ffff) as usize]
-                )
-            } else {
-                vocab.toned[v as usize].clone()
-            }
-        })
-        .collect();
+    let variants = variant_names;
     Term {
         key,
         variants,
@@ -530,13 +518,12 @@ pub(crate) fn build(docs: &[SearchDoc]) -> Built {
     let terms: Vec<Term> = by_part
         .into_par_iter()
         .flat_map_iter(|chunks| {
-            // Chunks are in page order; a stable sort by term keeps each term's records in
-            // page order, which is what `finish_term` expects.
+            // `finish_term` expects each term's records in page and section order.
             let mut raws: Vec<Raw> = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
             for c in chunks {
                 raws.extend_from_slice(&c);
             }
-            raws.sort_by_key(|r| r.term);
+            raws.sort_unstable_by_key(|r| (r.term, r.page, r.block));
             let vocab = &vocab;
             let lens = &lens;
             raws.chunk_by(|a, b| a.term == b.term)

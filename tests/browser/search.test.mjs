@@ -45,7 +45,7 @@ function cli(q) {
   return JSON.parse(out).map((h) => h.url);
 }
 
-test(`${LABEL}: the page's top 10 equal sotay search's for every query`, async () => {
+test(`[${LABEL}] the page's top 10 equal sotay search's for every query`, async () => {
   const page = await browser.newPage();
   const problems = watch(page);
   for (const q of QUERIES) {
@@ -57,7 +57,7 @@ test(`${LABEL}: the page's top 10 equal sotay search's for every query`, async (
   await page.close();
 });
 
-test(`${LABEL}: search as you type, keyboard to a result, land on the matched section`, async () => {
+test(`[${LABEL}] search as you type, keyboard to a result, land on the matched section`, async () => {
   const page = await browser.newPage();
   const problems = watch(page);
   await page.goto(url('/tim-kiem/'));
@@ -78,7 +78,7 @@ test(`${LABEL}: search as you type, keyboard to a result, land on the matched se
   await page.close();
 });
 
-test(`${LABEL}: a shared URL with ?q= shows its results; an unknown word says so`, async () => {
+test(`[${LABEL}] a shared URL with ?q= shows its results; an unknown word says so`, async () => {
   const page = await browser.newPage();
   const problems = watch(page);
   assert.ok((await pageResults(page, '1847', 1))[0].startsWith('/van-ban/qd-1847'), 'the document first');
@@ -89,7 +89,7 @@ test(`${LABEL}: a shared URL with ?q= shows its results; an unknown word says so
   await page.close();
 });
 
-test(`${LABEL}: without JavaScript the search page points to the documents and the FAQ`, async () => {
+test(`[${LABEL}] without JavaScript the search page points to the documents and the FAQ`, async () => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto(url('/tim-kiem/?q=dep+le'));

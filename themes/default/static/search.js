@@ -294,7 +294,7 @@ export async function rank (raw, k = 10, load = web) {
 export async function hit (ranked, c, load = web) {
   const b = c.block ?? 0
   const d = await load(`search/r/${ranked.set}/${c.page}-${Math.floor(b / 8)}.json`)
-  const s = d.b[b % 8]
+  const s = d.b[b % 8] || [null, '', '']
   const a = c.block == null ? null : s[0]
   return {
     url: a ? `${d.p}#${a}` : d.p,
