@@ -205,6 +205,9 @@ fn main() {
     wait_for(&rx, "reload");
 
     stats("save one page → reload event", page_ms);
-    stats("edit the base template (every page rendered) → reload event", full_ms);
+    stats(
+        "edit the base template (every page rendered) → reload event",
+        full_ms,
+    );
     stats("edit site.yaml (full rebuild) → reload event", config_ms);
 }
