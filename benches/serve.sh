@@ -10,7 +10,8 @@
 # 3. Starts `sotay serve --port 0` on it and waits for the first build.
 # 4. serve_latency: saves one page RUNS times (write to a temporary file, rename over the
 #    page, 1.5 s apart) and times each save until the SSE `reload` event; then does the same
-#    for an edit of the base template (every page rendered again). Prints median and p90.
+#    for an edit of the base template (every page rendered again) and of site.yaml (a full
+#    rebuild). Prints median and p90.
 # 5. wrk -t2 -c4 -d10s on a page of the site, from loopback: requests/s and errors.
 # See benches/README.md.
 set -euo pipefail
@@ -68,11 +69,17 @@ echo "serving $URL"
 
 "$ROOT/target/release/examples/serve_latency" --url "$URL" --root "$SITE" --runs "$RUNS"
 
-# A content page of the largest section, and the home page.
-PAGE=$(ls "$SITE/content" | while read -r d; do
-    [[ -d $SITE/content/$d ]] && echo "$(ls "$SITE/content/$d" | wc -l) $d"
-done | sort -rn | head -1 | cut -d' ' -f2)
-FIRST=$(ls "$SITE/content/$PAGE" | grep -v '^_index.md$' | head -1)
+# A content page of the largest section (the one serve_latency edits), and the home page.
+# (No `| head` here: with pipefail, the writer's SIGPIPE would end the script.)
+PAGE= ; MOST=0
+for dir in "$SITE"/content/*/; do
+    pages=("$dir"*.md)
+    if ((${#pages[@]} > MOST)); then MOST=${#pages[@]}; PAGE=$(basename "$dir"); fi
+done
+FIRST=
+for f in "$SITE/content/$PAGE"/*.md; do
+    [[ $(basename "$f") == _index.md ]] || { FIRST=$(basename "$f"); break; }
+done
 PAGE_URL="$URL$PAGE/${FIRST%.md}/"
 curl -sf -o /dev/null "$PAGE_URL" || die "page $PAGE_URL not served"
 for target in "$PAGE_URL" "$URL"; do

@@ -1,6 +1,7 @@
 //! Measures `sotay serve`'s edit-to-reload latency: edits one page of a running server's
 //! site N times and times each save until the live-reload `reload` event arrives, then
-//! does the same for an edit of the base template (every page rendered again). Prints the median and p90 of both.
+//! does the same for an edit of the base template (every page rendered again) and of
+//! `site.yaml` (a full rebuild). Prints the median and p90 of both.
 //!
 //! ```sh
 //! serve_latency --url http://127.0.0.1:PORT/ --root SITE [--runs 20] [--pause-ms 1500]
@@ -66,6 +67,11 @@ fn events(host: &str) -> Receiver<(String, Instant)> {
         }
     });
     rx
+}
+
+/// Forgets events already received, so the next wait times the next save.
+fn drain(rx: &Receiver<(String, Instant)>) {
+    while rx.try_recv().is_ok() {}
 }
 
 /// Waits for `name`, returning when it arrived.
@@ -143,6 +149,7 @@ fn main() {
     for run in 0..args.runs {
         std::thread::sleep(args.pause);
         let text = format!("{original}\nĐoạn sửa thử số {run} để đo thời gian xem trước.\n");
+        drain(&rx);
         let saved = Instant::now();
         save(&page, &text);
         let at = wait_for(&rx, "reload");
@@ -165,16 +172,42 @@ fn main() {
     let mut full_ms = Vec::new();
     for run in 0..args.runs.div_ceil(4).max(3) {
         std::thread::sleep(args.pause * 2);
+        drain(&rx);
         let saved = Instant::now();
         std::fs::write(&template, marked(&format!("lần {run}"))).expect("write template");
         let at = wait_for(&rx, "reload");
         full_ms.push(at.duration_since(saved).as_secs_f64() * 1000.0);
     }
+    std::thread::sleep(args.pause * 2);
     if existed {
         std::fs::remove_file(&template).expect("remove template");
     } else {
         std::fs::remove_dir_all(&template_dir).expect("remove templates/");
     }
+    wait_for(&rx, "reload");
+
+    // site.yaml: everything is rebuilt, Markdown included.
+    let config_path = args.root.join("site.yaml");
+    let config = std::fs::read_to_string(&config_path).expect("read site.yaml");
+    let mut config_ms = Vec::new();
+    for run in 0..args.runs.div_ceil(4).max(3) {
+        std::thread::sleep(args.pause * 2);
+        let edited = config.replacen("description: \"", &format!("description: \"({run}) "), 1);
+        assert_ne!(edited, config, "site.yaml has a quoted description");
+        drain(&rx);
+        let saved = Instant::now();
+        std::fs::write(&config_path, edited).expect("write site.yaml");
+        let at = wait_for(&rx, "reload");
+        config_ms.push(at.duration_since(saved).as_secs_f64() * 1000.0);
+    }
+    std::thread::sleep(args.pause * 2);
+    std::fs::write(&config_path, &config).expect("restore site.yaml");
+    wait_for(&rx, "reload");
+
     stats("save one page → reload event", page_ms);
-    stats("edit a template (full rebuild) → reload event", full_ms);
+    stats(
+        "edit the base template (every page rendered) → reload event",
+        full_ms,
+    );
+    stats("edit site.yaml (full rebuild) → reload event", config_ms);
 }

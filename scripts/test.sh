@@ -16,4 +16,6 @@ fi
 if [ -x tests/browser/run.sh ] || [ -f tests/browser/run.sh ]; then
   echo "== browser tests (headless Chromium, nginx)"
   bash tests/browser/run.sh
+  echo "== live reload in Chromium (sotay serve under CSP)"
+  node --test tests/browser/serve/
 fi

@@ -11,7 +11,6 @@
 //! recomputed otherwise. A [`Session`] adds a faster path for the most common edit (a
 //! page's text, not its front matter) that touches only what depends on it.
 
-use crate::config::SiteConfig;
 use crate::content::{ContentTree, GeneratedPage};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::legal::{self, Citation};
@@ -29,14 +28,16 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 mod extras;
+mod inputs;
 mod pages;
 mod patch;
 mod session;
 mod sources;
 mod state;
 
+use inputs::{environment, hashed_statics, load_config, parse_sources, Environment};
 pub use session::{Changed, SearchJob, Session};
-use state::{LinkResults, MarkdownDeps, Output, Parsed, State};
+use state::{LinkResults, MarkdownDeps, Output, State};
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -93,157 +94,6 @@ pub fn output_path(site_path: &str) -> String {
     } else {
         trimmed.to_owned()
     }
-}
-
-/// Loads and validates configuration, applying command-line overrides; also returns the
-/// text, which a session hashes.
-fn load_config(
-    opts: &BuildOptions,
-    diagnostics: &mut Diagnostics,
-) -> (Option<SiteConfig>, Option<Arc<str>>) {
-    let text = match crate::load::read_config(&opts.root) {
-        Ok(t) => t,
-        Err(d) => {
-            diagnostics.push(d);
-            return (None, None);
-        }
-    };
-    match crate::config::parse("site.yaml", &text) {
-        Ok(mut c) => {
-            if let Some(url) = &opts.base_url {
-                c.set_base_url(url);
-            }
-            (Some(c), Some(text))
-        }
-        Err(ds) => {
-            diagnostics.extend(ds);
-            (None, Some(text))
-        }
-    }
-}
-
-/// Hashes of what every page depends on, so a session knows what it cannot reuse: the
-/// Markdown of pages depends on configuration and options; their templates also on the
-/// templates and static files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Environment {
-    /// Configuration and options.
-    content: blake3::Hash,
-    /// The same, with templates and static files.
-    all: blake3::Hash,
-}
-
-fn environment(
-    opts: &BuildOptions,
-    config_text: Option<&str>,
-    theme: Option<&Result<crate::theme::Theme, Vec<Diagnostic>>>,
-) -> Option<Environment> {
-    let Some(Ok(theme)) = theme else {
-        return None;
-    };
-    let mut h = blake3::Hasher::new();
-    h.update(config_text?.as_bytes());
-    h.update(format!("\0{:?}|{:?}|{}\0", opts.base_url, opts.today, opts.drafts).as_bytes());
-    let content = h.finalize();
-    for t in &theme.templates {
-        h.update(t.name.as_bytes());
-        h.update(b"\0");
-        h.update(t.display_path.as_bytes());
-        h.update(b"\0");
-        h.update(t.text.as_bytes());
-        h.update(b"\0");
-    }
-    for (name, content) in &theme.statics {
-        h.update(name.as_bytes());
-        h.update(b"\0");
-        h.update(&content.read().ok()?);
-        h.update(b"\0");
-    }
-    Some(Environment {
-        content,
-        all: h.finalize(),
-    })
-}
-
-/// Parses front matter of every source in parallel, reusing a previous parse of the same
-/// text. Returns the pages that parsed and every parse (for the next build).
-#[allow(clippy::type_complexity)]
-fn parse_sources(
-    sources: Vec<crate::load::SourceFile>,
-    previous: Option<&HashMap<String, Parsed>>,
-    diagnostics: &mut Diagnostics,
-) -> (
-    Vec<(
-        crate::load::SourceFile,
-        crate::frontmatter::FrontMatter,
-        usize,
-    )>,
-    HashMap<String, Parsed>,
-) {
-    let results: Vec<(crate::load::SourceFile, Parsed)> = sources
-        .into_par_iter()
-        .map(|s| {
-            let kept = previous
-                .and_then(|p| p.get(&s.content_path))
-                .filter(|p| Arc::ptr_eq(&p.text, &s.text));
-            let parsed = match kept {
-                Some(p) => p.clone(),
-                None => {
-                    let (result, diagnostics) = crate::frontmatter::parse(&s);
-                    Parsed {
-                        text: Arc::clone(&s.text),
-                        result,
-                        diagnostics,
-                    }
-                }
-            };
-            (s, parsed)
-        })
-        .collect();
-    let mut pages = Vec::with_capacity(results.len());
-    let mut all = HashMap::with_capacity(if previous.is_some() { results.len() } else { 0 });
-    for (source, parsed) in results {
-        let failed = parsed
-            .diagnostics
-            .iter()
-            .any(|d| d.severity == crate::diagnostics::Severity::Error);
-        diagnostics.extend(parsed.diagnostics.iter().cloned());
-        if let Some((fm, body)) = &parsed.result {
-            if !failed {
-                pages.push((source.clone(), fm.clone(), *body));
-            }
-        }
-        if previous.is_some() {
-            all.insert(source.content_path, parsed);
-        }
-    }
-    (pages, all)
-}
-
-/// Hashes static CSS and JS into their names so they can be cached forever.
-fn hashed_statics(
-    config: &SiteConfig,
-    statics: &[(String, FileContent)],
-    files: &mut SiteFiles,
-) -> std::io::Result<serde_json::Map<String, Value>> {
-    let mut assets = serde_json::Map::new();
-    for (name, content) in statics {
-        let hashable = name.ends_with(".css") || name.ends_with(".js") || name.ends_with(".mjs");
-        let out_name = if hashable {
-            let bytes = content.read()?;
-            let hash = blake3::hash(&bytes).to_hex();
-            let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
-            format!("{stem}.{}.{ext}", &hash[..10])
-        } else {
-            name.clone()
-        };
-        assets.insert(
-            name.clone(),
-            Value::String(config.url(&format!("/{out_name}"))),
-        );
-        files.insert(out_name, content.clone());
-    }
-    Ok(assets)
 }
 
 /// The tree phase's warnings that need the tree: pages without a description.
@@ -577,6 +427,12 @@ fn pipeline(
     timer.lap("extras");
 
     let (search_docs, search_doc_of) = extras::search_docs(&tree, &legal, &rendered);
+    // Whether the index must be built again: a template or front-matter edit often leaves
+    // every page's text as it was.
+    let search_dirty = match previous.as_deref() {
+        Some(p) if p.search_pending.is_empty() && *p.search_docs == search_docs => p.search_dirty,
+        _ => true,
+    };
     let mut search_paths = Vec::new();
     if search {
         for (path, bytes) in crate::search::build_index(&search_docs) {
@@ -627,6 +483,7 @@ fn pipeline(
             search_docs: Arc::new(search_docs),
             search_doc_of,
             search_pending: Vec::new(),
+            search_dirty,
             search_paths,
             files: files.clone(),
         })),

@@ -358,6 +358,7 @@ pub(super) fn patch(
         }
     }
     let search_changed = !updates.is_empty();
+    s.search_dirty |= search_changed;
     s.search_pending.extend(updates);
     // A running search job shares the documents: leave the changes pending until it is done.
     if let Some(docs) = Arc::get_mut(&mut s.search_docs) {

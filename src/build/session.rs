@@ -119,12 +119,14 @@ impl Session {
         result
     }
 
-    /// The search index of the last build, to run when convenient (`None` when the last
-    /// build stopped early).
-    pub fn search_job(&self) -> Option<SearchJob> {
-        self.state.as_ref().map(|s| SearchJob {
-            docs: Arc::clone(&s.search_docs),
-            pending: s.search_pending.clone(),
+    /// The search index of the last build, to run when convenient; `None` when the last
+    /// build stopped early or no page's text changed since the last job.
+    pub fn search_job(&mut self) -> Option<SearchJob> {
+        let state = self.state.as_mut().filter(|s| s.search_dirty)?;
+        state.search_dirty = false;
+        Some(SearchJob {
+            docs: Arc::clone(&state.search_docs),
+            pending: state.search_pending.clone(),
         })
     }
 }

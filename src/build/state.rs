@@ -103,6 +103,8 @@ pub(crate) struct State {
     /// Documents replaced since `search_docs` was shared with a running search job (which
     /// a fast rebuild does not wait for or copy): applied once the job lets go.
     pub(crate) search_pending: Vec<(usize, SearchDoc)>,
+    /// The search documents changed since the last [`SearchJob`](super::SearchJob).
+    pub(crate) search_dirty: bool,
     /// Files of the search index in `files` (none when the index is built later).
     pub(crate) search_paths: Vec<String>,
     /// The whole site (search files only when built with it).

@@ -31,7 +31,7 @@ pub use tokenize::{is_marked, words, Word};
 use serde::Serialize;
 
 /// One searchable part of a page: the page itself or a section, article or FAQ question.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SearchSection {
     /// Anchor inside the page (`None` for text before the first heading).
     pub anchor: Option<String>,
@@ -42,7 +42,7 @@ pub struct SearchSection {
 }
 
 /// A page as the index sees it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SearchDoc {
     /// Site path without base path (`/van-ban/qd-1847/`).
     pub path: String,

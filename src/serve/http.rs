@@ -353,6 +353,7 @@ mod tests {
         files.insert_bytes("404.html", "<html><body>mất</body></html>");
         files.insert_bytes("style.0123456789.css", "body{}");
         files.insert_bytes("search/index.json", "{}");
+        files.insert_bytes("van-ban/Sơ đồ.svg", "<svg/>");
         Arc::new(files)
     }
 
@@ -486,6 +487,17 @@ mod tests {
         let reply = get(&never, "/a/");
         assert_eq!(reply.status, 500);
         assert!(String::from_utf8_lossy(&reply.body).contains("content/a.md:2:1"));
+    }
+
+    #[test]
+    fn percent_encoded_vietnamese_names_are_found() {
+        let s = snapshot("");
+        let reply = get(&s, "/van-ban/S%C6%A1%20%C4%91%E1%BB%93.svg");
+        assert_eq!(reply.status, 200);
+        assert_eq!(
+            reply.header("Content-Type"),
+            Some("image/svg+xml; charset=utf-8")
+        );
     }
 
     #[test]

@@ -149,7 +149,7 @@ pub fn run(opts: ServeOptions) -> Result<(), ServeError> {
         hub: livereload::Hub::default(),
     });
     rebuild.indexer = Some(indexer::Indexer::start(Arc::clone(&shared), opts.verbose));
-    rebuild.run(&watch::Change::everything(), &shared);
+    rebuild.run(&watch::Change::everything(), &shared, None);
     server::spawn_workers(Arc::new(server), Arc::clone(&shared));
 
     let url = format!("{origin}{}/", shared.current().base_path);
@@ -162,7 +162,7 @@ pub fn run(opts: ServeOptions) -> Result<(), ServeError> {
         open_browser(&url);
     }
     while let Some(change) = watcher.wait() {
-        rebuild.run(&change, &shared);
+        rebuild.run(&change, &shared, Some(&mut watcher));
     }
     Err(ServeError("bộ theo dõi tệp đã dừng".into()))
 }
@@ -197,6 +197,9 @@ struct Rebuild {
     /// Builds the search index after each successful build.
     indexer: Option<Arc<indexer::Indexer>>,
 }
+
+/// How long a failed build waits for more file events before showing its errors.
+const ERROR_GRACE: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// Most warnings printed after one build (a large site can have thousands).
 const MAX_WARNINGS: usize = 20;
@@ -258,9 +261,26 @@ impl Rebuild {
     }
 
     /// Builds after `change`, then publishes the result and tells the browsers.
-    fn run(&mut self, change: &watch::Change, shared: &server::Shared) {
+    fn run(
+        &mut self,
+        change: &watch::Change,
+        shared: &server::Shared,
+        mut watcher: Option<&mut watch::Watcher>,
+    ) {
         let started = Instant::now();
-        let (result, base_path) = self.build(change);
+        let mut change = change.clone();
+        let (mut result, mut base_path) = self.build(&change);
+        // A build that fails in the middle of a burst of writes (a checkout, a file written
+        // in pieces) is usually fixed by the events that follow: wait for them a moment
+        // before showing the error.
+        while result.diagnostics.has_errors() {
+            let Some(more) = watcher.as_deref_mut().and_then(|w| w.wait_for(ERROR_GRACE)) else {
+                break;
+            };
+            (result, base_path) = self.build(&more);
+            change.merge(more);
+        }
+        let change = &change;
         let elapsed = started.elapsed();
         self.report(&result);
         let previous = shared.current();

@@ -286,6 +286,23 @@ impl Watcher {
         }
     }
 
+    /// Like [`Watcher::wait`], but gives up after `timeout` (`None`).
+    pub fn wait_for(&mut self, timeout: Duration) -> Option<Change> {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let left = deadline.checked_duration_since(std::time::Instant::now())?;
+            let first = self.events.recv_timeout(left).ok()?;
+            let mut change = self.to_change(first);
+            while let Ok(more) = self.events.try_recv() {
+                change.merge(self.to_change(more));
+            }
+            self.refresh_roots(&change);
+            if !change.is_empty() {
+                return Some(change);
+            }
+        }
+    }
+
     fn to_change(&self, result: DebounceEventResult) -> Change {
         match result {
             Ok(events) => {
