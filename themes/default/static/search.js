@@ -350,7 +350,8 @@ function ui () {
   const status = $('sotay-search-status')
   const more = $('sotay-more')
   if (!form || !input || !list) return
-  $('sotay-search-nojs').hidden = true
+  const nojs = $('sotay-search-nojs') // present only if a page still renders it without <noscript>
+  if (nojs) nojs.hidden = true
   const site = BASE.pathname.replace(/\/$/, '')
   let seq = 0
   let timer
