@@ -22,8 +22,11 @@ mkdir -p "$REPORTS"
 TMP="$(mktemp -d /tmp/sotay-lh-site.XXXXXX)"
 SERVER=""
 cleanup() {
-  [[ -n "$SERVER" ]] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null
+  # Keep the scores' exit status: the killed server's status must not replace it.
+  local status=$?
+  if [[ -n "$SERVER" ]]; then kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true; fi
   rm -rf "$TMP"
+  exit "$status"
 }
 trap cleanup EXIT INT TERM
 
