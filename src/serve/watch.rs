@@ -275,15 +275,21 @@ impl Watcher {
     pub fn wait(&mut self) -> Option<Change> {
         loop {
             let first = self.events.recv().ok()?;
-            let mut change = self.to_change(first);
-            while let Ok(more) = self.events.try_recv() {
-                change.merge(self.to_change(more));
-            }
-            self.refresh_roots(&change);
-            if !change.is_empty() {
+            if let Some(change) = self.settle(first) {
                 return Some(change);
             }
         }
+    }
+
+    /// Merges the first batch with every batch already queued behind it, watches folders
+    /// that just appeared, and returns the change unless nothing relevant happened.
+    fn settle(&mut self, first: DebounceEventResult) -> Option<Change> {
+        let mut change = self.to_change(first);
+        while let Ok(more) = self.events.try_recv() {
+            change.merge(self.to_change(more));
+        }
+        self.refresh_roots(&change);
+        (!change.is_empty()).then_some(change)
     }
 
     /// Like [`Watcher::wait`], but gives up after `timeout` (`None`).
@@ -292,12 +298,7 @@ impl Watcher {
         loop {
             let left = deadline.checked_duration_since(std::time::Instant::now())?;
             let first = self.events.recv_timeout(left).ok()?;
-            let mut change = self.to_change(first);
-            while let Ok(more) = self.events.try_recv() {
-                change.merge(self.to_change(more));
-            }
-            self.refresh_roots(&change);
-            if !change.is_empty() {
+            if let Some(change) = self.settle(first) {
                 return Some(change);
             }
         }
