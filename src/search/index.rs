@@ -1,57 +1,21 @@
-//! From pages to weighted postings: tokenization, single- and two-syllable terms, document
-//! numbers, and BM25-style impacts quantized to one byte.
+//! From pages to encoded terms: single-syllable words, two-syllable pairs and document
+//! numbers, each with BM25 impacts quantized to a byte and its toned spellings, in key
+//! order, ready to be cut into shards.
 //!
-//! Runs in parallel over chunks of pages with chunk-local vocabularies (no shared mutable
-//! state), then merges by term partition, because the index must add little to a build of
-//! ten thousand pages on two cores.
+//! Three passes, each parallel over chunks of pages or over words, with no shared mutable
+//! state: tokens ([`super::vocab`]), weighted records bucketed by first word
+//! ([`super::postings`]), then one task per word that turns its records and those of every
+//! pair it starts into encoded terms. Pair terms come out in key order because words are
+//! visited in key order and a word's pairs are ordered by the rank of their second word, so
+//! no string is sorted beyond the vocabulary.
 
-use super::tuning::{B, K1, W_CITE, W_HEADING, W_NUMBER, W_PAIR, W_TITLE};
+use super::postings::{self, NumberPosting, Records, Units};
+use super::shard::{cmp_keys, encode_term, Variants};
+use super::tuning::{MAX_POSTINGS, W_CITE, W_NUMBER, W_PAIR, W_TITLE};
+use super::vocab::{self, Chunk, Vocab, NO_BIT, PAGE_UNIT};
 use super::SearchDoc;
-use crate::text;
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
-/// A fast non-cryptographic hasher for small integer keys (the Fx algorithm): the index
-/// hashes tens of millions of term ids and SipHash would dominate the phase.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut buf = [0u8; 8];
-            buf[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(buf));
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
-    fn write_u8(&mut self, n: u8) {
-        self.write_u64(u64::from(n));
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
-
-/// The block index of page-level postings (title and the page's own number).
-const PAGE_UNIT: u16 = u16::MAX;
-/// At most this many toned spellings per term are told apart.
-pub(crate) const MAX_VARIANTS: usize = 31;
-const KIND_WORD: u64 = 1 << 62;
-const KIND_PAIR: u64 = 2 << 62;
-const KIND_NUMBER: u64 = 3 << 62;
-const PARTITIONS: usize = 64;
 
 /// One posting: a page (title, number) or one of its sections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,52 +28,39 @@ pub(crate) struct Posting {
     pub mask: u32,
 }
 
-/// A term's postings of one kind, best first.
+/// Encoded terms in key order: `keys` and `bodies` cut at the `ends`.
 #[derive(Debug, Default)]
-pub(crate) struct List {
-    /// Integer multiplier (idf × field weight × 100): a posting weighs `m × q`.
-    pub m: u32,
-    pub postings: Vec<Posting>,
+pub(crate) struct Run {
+    keys: String,
+    key_ends: Vec<u32>,
+    bodies: Vec<u8>,
+    body_ends: Vec<u32>,
 }
 
-/// A term with its toned spellings and its page-level and section-level postings.
-#[derive(Debug)]
-pub(crate) struct Term {
-    pub key: String,
-    pub variants: Vec<String>,
-    pub page: List,
-    pub block: List,
+impl Run {
+    fn end(&mut self) {
+        self.key_ends.push(self.keys.len() as u32);
+        self.body_ends.push(self.bodies.len() as u32);
+    }
+    /// Terms as (key, encoded entry without the key).
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        let mut k = 0;
+        let mut b = 0;
+        self.key_ends
+            .iter()
+            .zip(&self.body_ends)
+            .map(move |(&ke, &be)| {
+                let item = (&self.keys[k..ke as usize], &self.bodies[b..be as usize]);
+                k = ke as usize;
+                b = be as usize;
+                item
+            })
+    }
 }
 
-/// The whole index before it is cut into files.
+/// The whole index before it is cut into files: every term in key order.
 pub(crate) struct Built {
-    pub terms: Vec<Term>,
-}
-
-/// A page as token ids: title, then (heading, body, numbers) per section.
-struct PageToks {
-    title: Vec<u32>,
-    blocks: Vec<BlockToks>,
-    numbers: Vec<String>,
-}
-
-struct BlockToks {
-    heading: Vec<u32>,
-    body: Vec<u32>,
-    /// Canonical numbers cited, with their weight (heading or body).
-    cites: Vec<(String, u32)>,
-}
-
-/// One term's occurrences in one unit with one spelling. Kept flat (no per-term vectors)
-/// because there are tens of millions of them on a large site.
-#[derive(Clone, Copy)]
-struct Raw {
-    term: u64,
-    var: u64,
-    page: u32,
-    /// Weighted count, saturated (BM25 saturates long before).
-    tf: u16,
-    block: u16,
+    pub runs: Vec<Run>,
 }
 
 /// Number terms: `#1847` for the leading number, `#1847/qd-ttg` for the whole canonical form.
@@ -119,448 +70,398 @@ pub(crate) fn number_keys(canonical: &str) -> [String; 2] {
     [format!("#{lead}"), format!("#{lower}")]
 }
 
-fn tokenize_chunk<'a>(docs: &'a [SearchDoc]) -> (Vec<&'a str>, Vec<PageToks>) {
-    let mut ids: FxMap<&'a str, u32> = FxMap::default();
-    let mut strs: Vec<&'a str> = Vec::new();
-    let mut id_of = |s: &'a str| -> u32 {
-        *ids.entry(s).or_insert_with(|| {
-            strs.push(s);
-            (strs.len() - 1) as u32
-        })
-    };
-    let mut pages = Vec::with_capacity(docs.len());
-    for doc in docs {
-        let title = text::tokens(&doc.title).map(|t| id_of(t.text)).collect();
-        let blocks = doc
-            .sections
-            .iter()
-            .take(usize::from(PAGE_UNIT))
-            .map(|s| {
-                let mut cites = Vec::new();
-                for (txt, w) in [(&s.heading, W_HEADING), (&s.text, 1)] {
-                    for n in text::extract_numbers(txt) {
-                        cites.push((n.canonical, w));
-                    }
-                }
-                BlockToks {
-                    heading: text::tokens(&s.heading).map(|t| id_of(t.text)).collect(),
-                    body: text::tokens(&s.text).map(|t| id_of(t.text)).collect(),
-                    cites,
-                }
-            })
-            .collect();
-        let numbers = doc.number.iter().cloned().collect();
-        pages.push(PageToks {
-            title,
-            blocks,
-            numbers,
-        });
-    }
-    (strs, pages)
-}
-
-/// Interns strings to dense ids in first-seen order.
-#[derive(Default)]
-struct Interner {
-    ids: FxMap<String, u32>,
-    strs: Vec<String>,
-}
-
-impl Interner {
-    fn id(&mut self, s: String) -> u32 {
-        if let Some(&id) = self.ids.get(&s) {
-            return id;
-        }
-        self.strs.push(s.clone());
-        let id = (self.strs.len() - 1) as u32;
-        self.ids.insert(s, id);
-        id
-    }
-}
-
-struct Vocab {
-    /// Token id → (folded id, toned id).
-    keys: Vec<(u32, u32)>,
-    folded: Vec<String>,
-    toned: Vec<String>,
-    numbers: Interner,
-}
-
-fn partition(term: u64) -> usize {
-    let mut h = FxHasher::default();
-    h.write_u64(term);
-    (h.finish() >> 40) as usize % PARTITIONS
-}
-
-type Partitions = Vec<Vec<Raw>>;
-
-/// Raw postings of a chunk of pages, by term partition.
-fn postings_chunk(first_page: usize, pages: &[PageToks], vocab: &Vocab) -> Partitions {
-    let mut parts: Partitions = (0..PARTITIONS).map(|_| Vec::new()).collect();
-    let mut acc: FxMap<(u64, u64), u32> = FxMap::default();
-    let mut emit = |acc: &mut FxMap<(u64, u64), u32>, page: u32, block: u16| {
-        for ((term, var), tf) in acc.drain() {
-            parts[partition(term)].push(Raw {
-                term,
-                var,
-                page,
-                tf: u16::try_from(tf).unwrap_or(u16::MAX),
-                block,
-            });
-        }
-    };
-    let add_field = |acc: &mut FxMap<(u64, u64), u32>, toks: &[u32], w: u32| {
-        let mut prev: Option<(u32, u32)> = None;
-        for &t in toks {
-            let (f, d) = vocab.keys[t as usize];
-            *acc.entry((KIND_WORD | u64::from(f), u64::from(d)))
-                .or_default() += w;
-            if let Some((pf, pd)) = prev {
-                let term = KIND_PAIR | (u64::from(pf) << 31) | u64::from(f);
-                *acc.entry((term, (u64::from(pd) << 32) | u64::from(d)))
-                    .or_default() += w;
-            }
-            prev = Some((f, d));
-        }
-    };
-    for (i, page) in pages.iter().enumerate() {
-        let page_id = (first_page + i) as u32;
-        add_field(&mut acc, &page.title, 1);
-        for n in &page.numbers {
-            for key in number_keys(n) {
-                if let Some(&id) = vocab.numbers.ids.get(&key) {
-                    acc.insert((KIND_NUMBER | u64::from(id), 0), u32::MAX);
-                }
-            }
-        }
-        emit(&mut acc, page_id, PAGE_UNIT);
-        for (b, block) in page.blocks.iter().enumerate() {
-            add_field(&mut acc, &block.heading, W_HEADING);
-            add_field(&mut acc, &block.body, 1);
-            for (n, w) in &block.cites {
-                for key in number_keys(n) {
-                    if let Some(&id) = vocab.numbers.ids.get(&key) {
-                        *acc.entry((KIND_NUMBER | u64::from(id), 0)).or_default() += w;
-                    }
-                }
-            }
-            emit(&mut acc, page_id, b as u16);
-        }
-    }
-    parts
-}
-
-/// Lengths that BM25 normalizes by.
-struct Lengths {
-    /// Index of each page's first section in `blocks`.
-    first: Vec<usize>,
-    blocks: Vec<u32>,
-    titles: Vec<u32>,
-    avg_block: f64,
-    avg_title: f64,
-}
-
-fn saturate(tf: f64, len: f64, avg: f64) -> u8 {
-    let norm = 1.0 - B + B * len / avg.max(1.0);
-    let sat = tf * (K1 + 1.0) / (tf + K1 * norm);
-    (255.0 * sat / (K1 + 1.0)).round().clamp(1.0, 255.0) as u8
-}
-
 fn multiplier(idf: f64, weight: f64) -> u32 {
     ((100.0 * idf * weight).round() as u32).max(1)
 }
 
-/// Turns a term's raw postings into weighted lists with variant masks.
-fn finish_term(term: u64, raws: &[Raw], vocab: &Vocab, lens: &Lengths) -> Term {
-    let kind = term & (3 << 62);
-    let body = term & !(3 << 62);
-    let (key, pair) = match kind {
-        KIND_WORD => (format!("1{}", vocab.folded[body as usize]), false),
-        KIND_PAIR => (
-            format!(
-                "2{} {}",
-                vocab.folded[(body >> 31) as usize],
-                vocab.folded[(body & 0x7fff_ffff) as usize]
-            ),
-            true,
-        ),
-        _ => (format!("1{}", vocab.numbers.strs[body as usize]), false),
-    };
-    let number = kind == KIND_NUMBER;
-    // Variants, most frequent first (ties by spelling, for reproducible files).
-    let mut variant_ids: Vec<u64> = Vec::new();
-    let mut variant_names: Vec<String> = Vec::new();
-    if !number {
-        // Few spellings per term: a linear scan beats a map.
-        let mut counts: Vec<(u64, u32)> = Vec::new();
-        for r in raws {
-            match counts.iter_mut().find(|c| c.0 == r.var) {
-                Some(c) => c.1 += 1,
-                None => counts.push((r.var, 1)),
-            }
-        }
-        let name = |v: u64| -> String {
-            if pair {
-                format!(
-                    "{} {}",
-                    vocab.toned[(v >> 32) as usize],
-                    vocab.toned[(v & 0xffff_ffff) as usize]
-                )
-            } else {
-                vocab.toned[v as usize].clone()
-            }
-        };
-        let mut named: Vec<(u32, String, u64)> =
-            counts.into_iter().map(|(v, c)| (c, name(v), v)).collect();
-        named.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        variant_ids = named.iter().map(|n| n.2).collect();
-        variant_names = named.into_iter().take(MAX_VARIANTS).map(|n| n.1).collect();
+/// What kind of term a list belongs to (field weights differ).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Word,
+    Pair,
+    Number,
+}
+
+/// A term's postings, split into its page list and its section list.
+#[derive(Default)]
+struct Lists {
+    page: Vec<Posting>,
+    block: Vec<Posting>,
+}
+
+impl Lists {
+    fn clear(&mut self) {
+        self.page.clear();
+        self.block.clear();
     }
-    let bit = |var: u64| -> u32 {
-        match variant_ids.iter().position(|&v| v == var) {
-            Some(i) if i < MAX_VARIANTS => 1 << i,
-            _ => 0,
-        }
-    };
-    // Aggregate consecutive records of one unit (one per variant).
-    let mut page_units: Vec<(u32, u16, u32, u32)> = Vec::new();
-    let mut block_units: Vec<(u32, u16, u32, u32)> = Vec::new();
-    for r in raws {
-        let units = if r.block == PAGE_UNIT {
-            &mut page_units
+    fn push(&mut self, units: &Units, unit: u32, q: u8, mask: u32) {
+        let u = units.all[unit as usize];
+        let list = if u.block == PAGE_UNIT {
+            &mut self.page
         } else {
-            &mut block_units
+            &mut self.block
         };
-        match units.last_mut() {
-            Some(u) if u.0 == r.page && u.1 == r.block => {
-                u.2 = u.2.saturating_add(u32::from(r.tf));
-                u.3 |= bit(r.var);
-            }
-            _ => units.push((r.page, r.block, u32::from(r.tf), bit(r.var))),
-        }
-    }
-    let n = lens.blocks.len() as f64;
-    let df = block_units.len() as f64;
-    let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-    let mut block = List {
-        m: if block_units.is_empty() {
-            0
-        } else {
-            multiplier(
-                idf,
-                if number {
-                    W_CITE
-                } else if pair {
-                    W_PAIR
-                } else {
-                    1.0
-                },
-            )
-        },
-        postings: block_units
-            .iter()
-            .map(|&(page, b, tf, mask)| {
-                let len = lens.blocks[lens.first[page as usize] + usize::from(b)];
-                Posting {
-                    page,
-                    block: b,
-                    q: saturate(f64::from(tf), f64::from(len), lens.avg_block),
-                    mask,
-                }
-            })
-            .collect(),
-    };
-    let mut page = List {
-        m: if page_units.is_empty() {
-            0
-        } else if number {
-            multiplier(idf, W_NUMBER)
-        } else {
-            multiplier(idf, W_TITLE * if pair { W_PAIR } else { 1.0 })
-        },
-        postings: page_units
-            .iter()
-            .map(|&(p, _, tf, mask)| Posting {
-                page: p,
-                block: 0,
-                q: if number {
-                    255
-                } else {
-                    saturate(
-                        f64::from(tf),
-                        f64::from(lens.titles[p as usize]),
-                        lens.avg_title,
-                    )
-                },
-                mask,
-            })
-            .collect(),
-    };
-    for list in [&mut page, &mut block] {
-        list.postings.sort_by(|a, b| {
-            b.q.cmp(&a.q)
-                .then(a.page.cmp(&b.page))
-                .then(a.block.cmp(&b.block))
+        list.push(Posting {
+            page: u.page,
+            block: u.block,
+            q,
+            mask,
         });
     }
-    let variants = variant_names;
-    Term {
-        key,
-        variants,
-        page,
-        block,
+
+    /// Encodes the term: weights from idf, each list cut to its best [`MAX_POSTINGS`].
+    fn encode(&mut self, run: &mut Run, kind: Kind, variants: Variants<'_>, units: &Units) {
+        let df = self.page.len() + self.block.len();
+        let n = units.sections;
+        let dfb = self.block.len() as f64;
+        let idf = (1.0 + (n - dfb + 0.5) / (dfb + 0.5)).ln();
+        let pair = if kind == Kind::Pair { W_PAIR } else { 1.0 };
+        let m_block = match kind {
+            Kind::Number => W_CITE,
+            _ => pair,
+        };
+        let m_page = match kind {
+            Kind::Number => W_NUMBER,
+            _ => W_TITLE * pair,
+        };
+        let m = [
+            if self.page.is_empty() {
+                0
+            } else {
+                multiplier(idf, m_page)
+            },
+            if self.block.is_empty() {
+                0
+            } else {
+                multiplier(idf, m_block)
+            },
+        ];
+        keep_best(&mut self.page);
+        keep_best(&mut self.block);
+        encode_term(&mut run.bodies, df, variants, [&self.page, &self.block], m);
+        run.end();
     }
+}
+
+/// Keeps a list's [`MAX_POSTINGS`] heaviest postings (ties: the earlier pages), in page
+/// order. Weights are bytes, so a histogram finds the cut in two passes and no sort.
+fn keep_best(list: &mut Vec<Posting>) {
+    if list.len() <= MAX_POSTINGS {
+        return;
+    }
+    let mut hist = [0usize; 256];
+    for p in list.iter() {
+        hist[usize::from(p.q)] += 1;
+    }
+    let mut heavier = 0;
+    let mut cut = 255;
+    while heavier + hist[cut] < MAX_POSTINGS {
+        heavier += hist[cut];
+        cut -= 1;
+    }
+    let cut = cut as u8;
+    let mut room = MAX_POSTINGS - heavier;
+    list.retain(|p| {
+        if p.q > cut {
+            return true;
+        }
+        let keep = p.q == cut && room > 0;
+        room -= usize::from(keep);
+        keep
+    });
+}
+
+/// Scratch space of one worker.
+#[derive(Default)]
+struct Scratch {
+    lists: Lists,
+    /// A word's pair records: second word's rank, global unit, record.
+    pairs: Vec<(u32, u32, u64)>,
+    sorted: Vec<(u32, u32, u64)>,
+    /// Counting-sort buckets by rank (all zero between uses).
+    count: Vec<u32>,
+    ranks: Vec<u32>,
+    /// A pair's spellings with their posting counts, then their codes.
+    counts: Vec<(u16, u32)>,
+    codes: Vec<u16>,
+}
+
+/// The word `w` and every pair it starts.
+fn finish_word(
+    s: &mut Scratch,
+    w: u32,
+    vocab: &Vocab,
+    records: &[Records],
+    units: &Units,
+) -> (Run, Run) {
+    let words = &mut Run::default();
+    let mut pairs = Run::default();
+    s.lists.clear();
+    s.pairs.clear();
+    for r in records {
+        let slice = &r.recs[r.off[w as usize] as usize..r.off[w as usize + 1] as usize];
+        for &rec in slice {
+            let unit = r.first_unit + postings::unit(rec);
+            if postings::is_pair(rec) {
+                let rank = vocab.rank[postings::second(rec) as usize];
+                s.pairs.push((rank, unit, rec));
+            } else {
+                s.lists
+                    .push(units, unit, postings::q(rec), postings::mask(rec));
+            }
+        }
+    }
+    let folded = &vocab.folded[w as usize];
+    words.keys.push('1');
+    words.keys.push_str(folded);
+    let variants = &vocab.variants[w as usize];
+    s.lists
+        .encode(words, Kind::Word, Variants::Words(variants), units);
+
+    // Pairs by the rank of their second word (a counting sort keeps unit order).
+    if s.count.len() < vocab.rank.len() + 1 {
+        s.count.resize(vocab.rank.len() + 1, 0);
+    }
+    s.ranks.clear();
+    for &(rank, _, _) in &s.pairs {
+        if s.count[rank as usize] == 0 {
+            s.ranks.push(rank);
+        }
+        s.count[rank as usize] += 1;
+    }
+    s.ranks.sort_unstable();
+    let mut at = 0;
+    for &rank in &s.ranks {
+        let n = s.count[rank as usize];
+        s.count[rank as usize] = at;
+        at += n;
+    }
+    s.sorted.clear();
+    s.sorted.resize(s.pairs.len(), (0, 0, 0));
+    for &p in &s.pairs {
+        let slot = &mut s.count[p.0 as usize];
+        s.sorted[*slot as usize] = p;
+        *slot += 1;
+    }
+    for &rank in &s.ranks {
+        s.count[rank as usize] = 0;
+    }
+    for group in s.sorted.chunk_by(|a, b| a.0 == b.0) {
+        let second = vocab.by_rank[group[0].0 as usize] as usize;
+        pairs.keys.push('2');
+        pairs.keys.push_str(folded);
+        pairs.keys.push(' ');
+        pairs.keys.push_str(&vocab.folded[second]);
+        // Spellings, most frequent first; a spelling beyond a word's named ones has none.
+        let nameable = |c: u16| (c >> 5) as u8 != NO_BIT && (c & 31) as u8 != NO_BIT;
+        let first = postings::code(group[0].2);
+        s.codes.clear();
+        if group.iter().all(|g| postings::code(g.2) == first) {
+            // Nearly every pair is written one way only.
+            if nameable(first) {
+                s.codes.push(first);
+            }
+        } else {
+            s.counts.clear();
+            for &(_, _, rec) in group {
+                let code = postings::code(rec);
+                match s.counts.iter_mut().find(|c| c.0 == code) {
+                    Some(c) => c.1 += 1,
+                    None => s.counts.push((code, 1)),
+                }
+            }
+            s.counts.retain(|&(c, _)| nameable(c));
+            s.counts
+                .sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            s.codes
+                .extend(s.counts.iter().take(vocab::MAX_VARIANTS).map(|c| c.0));
+        }
+        let codes = &s.codes;
+        let bit =
+            |code: u16| -> u32 { codes.iter().position(|&c| c == code).map_or(0, |i| 1 << i) };
+        // Occurrences of one unit are consecutive: sum their weights, join their spellings.
+        s.lists.clear();
+        let mut at = 0;
+        while at < group.len() {
+            let unit = group[at].1;
+            let mut tf = 0;
+            let mut mask = 0;
+            while let Some(&(_, u, rec)) = group.get(at) {
+                if u != unit {
+                    break;
+                }
+                tf += postings::weight(rec);
+                mask |= bit(postings::code(rec));
+                at += 1;
+            }
+            s.lists.push(units, unit, units.q(unit, tf), mask);
+        }
+        s.lists
+            .encode(&mut pairs, Kind::Pair, Variants::Codes(&s.codes), units);
+    }
+    (std::mem::take(words), pairs)
+}
+
+/// Splits the pages into chunks: a few per thread, each under 65,536 units.
+fn chunk_ranges(docs: &[SearchDoc]) -> Vec<std::ops::Range<usize>> {
+    let per = (docs.len() / (rayon::current_num_threads() * 4)).clamp(16, 1024);
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut units = 0usize;
+    for (i, d) in docs.iter().enumerate() {
+        let n = 1 + d.sections.len().min(usize::from(PAGE_UNIT));
+        if i > start && (i - start == per || units + n > 1 << 16) {
+            out.push(start..i);
+            start = i;
+            units = 0;
+        }
+        units += n;
+    }
+    if start < docs.len() {
+        out.push(start..docs.len());
+    }
+    out
+}
+
+/// Number terms: every number key with its postings, keys sorted.
+fn number_terms(keys: &[String], records: &[Records], units: &Units) -> Run {
+    let mut all: Vec<NumberPosting> = records
+        .iter()
+        .flat_map(|r| r.numbers.iter().copied())
+        .collect();
+    all.sort_unstable_by_key(|&(id, unit, _)| (id, unit));
+    let mut terms: Vec<(&str, &[NumberPosting])> = all
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|g| (keys[g[0].0 as usize].as_str(), g))
+        .collect();
+    terms.sort_unstable_by(|a, b| cmp_keys(a.0, b.0));
+    let mut run = Run::default();
+    let mut lists = Lists::default();
+    for (key, group) in terms {
+        run.keys.push('1');
+        run.keys.push_str(key);
+        lists.clear();
+        for &(_, unit, q) in group {
+            lists.push(units, unit, q, 0);
+        }
+        lists.encode(&mut run, Kind::Number, Variants::None, units);
+    }
+    run
 }
 
 /// Builds every term of the site.
 pub(crate) fn build(docs: &[SearchDoc]) -> Built {
-    let chunk = (docs.len() / (rayon::current_num_threads() * 4)).clamp(16, 1024);
-    let chunks: Vec<(Vec<&str>, Vec<PageToks>)> =
-        docs.par_chunks(chunk).map(tokenize_chunk).collect();
+    let ranges = chunk_ranges(docs);
+    let chunks: Vec<Chunk<'_>> = ranges
+        .par_iter()
+        .map(|r| vocab::tokenize(r.start as u32, &docs[r.clone()]))
+        .collect();
+    let (vocab, keymaps) = vocab::merge(&chunks);
+    assert!(
+        vocab.folded.len() < postings::MAX_WORDS,
+        "more distinct words than the index can hold"
+    );
 
-    // Global token vocabulary and each chunk's remapping.
-    let mut global: FxMap<&str, u32> = FxMap::default();
-    let mut strs: Vec<&str> = Vec::new();
-    let remaps: Vec<Vec<u32>> = chunks
+    // Number keys, and the two terms of every number mentioned.
+    let mut number_ids: HashMap<String, u32> = HashMap::new();
+    let mut number_keys_list: Vec<String> = Vec::new();
+    let chunk_numbers: Vec<Vec<[u32; 2]>> = chunks
         .iter()
-        .map(|(local, _)| {
-            local
+        .map(|c| {
+            c.numbers
                 .iter()
-                .map(|s| {
-                    *global.entry(s).or_insert_with(|| {
-                        strs.push(s);
-                        (strs.len() - 1) as u32
+                .map(|(_, canonical, _)| {
+                    number_keys(canonical).map(|k| {
+                        let next = number_keys_list.len() as u32;
+                        *number_ids.entry(k).or_insert_with_key(|k| {
+                            number_keys_list.push(k.clone());
+                            next
+                        })
                     })
                 })
                 .collect()
         })
         .collect();
-    let keyed: Vec<(String, String)> = strs
-        .par_iter()
-        .map(|s| (text::folded_key(s), text::toned_key(s)))
-        .collect();
-    let mut folded = Interner::default();
-    let mut toned = Interner::default();
-    let keys = keyed
-        .into_iter()
-        .map(|(f, t)| (folded.id(f), toned.id(t)))
-        .collect();
-    let mut numbers = Interner::default();
-    for (_, pages) in &chunks {
-        for p in pages {
-            let cites = p.blocks.iter().flat_map(|b| b.cites.iter().map(|c| &c.0));
-            for n in p.numbers.iter().chain(cites) {
-                for key in number_keys(n) {
-                    numbers.id(key);
-                }
-            }
-        }
-    }
-    let vocab = Vocab {
-        keys,
-        folded: folded.strs,
-        toned: toned.strs,
-        numbers,
-    };
 
-    let mut chunks: Vec<Vec<PageToks>> = chunks
-        .into_par_iter()
-        .zip(remaps.par_iter())
-        .map(|((_, mut pages), remap)| {
-            for p in &mut pages {
-                let fix = |v: &mut Vec<u32>| v.iter_mut().for_each(|t| *t = remap[*t as usize]);
-                fix(&mut p.title);
-                for b in &mut p.blocks {
-                    fix(&mut b.heading);
-                    fix(&mut b.body);
-                }
-            }
-            pages
-        })
-        .collect();
-
-    let mut lens = Lengths {
-        first: Vec::with_capacity(docs.len()),
-        blocks: Vec::new(),
-        titles: Vec::with_capacity(docs.len()),
-        avg_block: 0.0,
-        avg_title: 0.0,
-    };
-    for p in chunks.iter().flatten() {
-        lens.first.push(lens.blocks.len());
-        lens.titles.push(p.title.len() as u32);
-        for b in &p.blocks {
-            lens.blocks.push((b.heading.len() + b.body.len()) as u32);
-        }
-    }
-    let mean = |v: &[u32]| v.iter().map(|&x| f64::from(x)).sum::<f64>() / v.len().max(1) as f64;
-    lens.avg_block = mean(&lens.blocks);
-    lens.avg_title = mean(&lens.titles);
-
-    let mut starts = Vec::with_capacity(chunks.len());
-    let mut at = 0;
+    // Units, in order, and where each chunk's start.
+    let mut all_units = Vec::new();
+    let mut first_units = Vec::with_capacity(chunks.len());
     for c in &chunks {
-        starts.push(at);
-        at += c.len();
-    }
-    let parts: Vec<Partitions> = chunks
-        .par_iter_mut()
-        .zip(starts.par_iter())
-        .map(|(pages, &start)| postings_chunk(start, pages, &vocab))
-        .collect();
-    drop(chunks);
-
-    let mut by_part: Vec<Vec<Vec<Raw>>> = (0..PARTITIONS).map(|_| Vec::new()).collect();
-    for chunk_parts in parts {
-        for (i, p) in chunk_parts.into_iter().enumerate() {
-            by_part[i].push(p);
+        first_units.push(all_units.len() as u32);
+        let mut start = 0;
+        for u in &c.units {
+            all_units.push((u.page, u.block, u.end - start));
+            start = u.end;
         }
     }
-    let terms: Vec<Term> = by_part
+    let units = Units::new(all_units);
+
+    let words = vocab.folded.len();
+    let records: Vec<Records> = chunks
         .into_par_iter()
-        .flat_map_iter(|chunks| {
-            // `finish_term` expects each term's records in page and section order.
-            let mut raws: Vec<Raw> = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
-            for c in chunks {
-                raws.extend_from_slice(&c);
-            }
-            raws.sort_unstable_by_key(|r| (r.term, r.page, r.block));
-            let vocab = &vocab;
-            let lens = &lens;
-            raws.chunk_by(|a, b| a.term == b.term)
-                .map(|group| finish_term(group[0].term, group, vocab, lens))
-                .collect::<Vec<_>>()
+        .zip(keymaps)
+        .zip(chunk_numbers)
+        .zip(first_units)
+        .map_init(
+            postings::Emitter::default,
+            |em, (((chunk, keys), nums), first)| {
+                postings::records(em, chunk, &keys, &nums, words, &units, first)
+            },
+        )
+        .collect();
+
+    let numbers = number_terms(&number_keys_list, &records, &units);
+    let finished: Vec<(Run, Run)> = vocab
+        .by_rank
+        .par_iter()
+        .map_init(Scratch::default, |s, &w| {
+            finish_word(s, w, &vocab, &records, &units)
         })
         .collect();
-    Built { terms }
+    drop(records);
+    let mut word_run = Run::default();
+    let mut runs = vec![numbers];
+    let mut pair_runs = Vec::with_capacity(finished.len());
+    for (w, p) in finished {
+        for (key, body) in w.iter() {
+            word_run.keys.push_str(key);
+            word_run.bodies.extend_from_slice(body);
+            word_run.end();
+        }
+        pair_runs.push(p);
+    }
+    runs.push(word_run);
+    runs.extend(pair_runs);
+    Built { runs }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::SearchSection;
+    use crate::search::shard::{read_shard, TermEntry};
 
     fn doc(title: &str, sections: &[(&str, &str)]) -> SearchDoc {
-        SearchDoc {
-            path: "/x/".into(),
-            title: title.into(),
-            breadcrumb: vec![],
-            number: None,
-            number_display: None,
-            cites: vec![],
-            sections: sections
-                .iter()
-                .map(|(h, t)| SearchSection {
-                    anchor: None,
-                    heading: (*h).into(),
-                    text: (*t).into(),
-                })
-                .collect(),
-        }
+        crate::search::test_doc(0, title, sections)
     }
 
-    fn term<'a>(b: &'a Built, key: &str) -> &'a Term {
-        b.terms.iter().find(|t| t.key == key).expect(key)
+    /// Every term, decoded as a reader sees it.
+    fn terms(docs: &[SearchDoc]) -> Vec<TermEntry> {
+        let built = build(docs);
+        let mut out = Vec::new();
+        for run in &built.runs {
+            for (key, body) in run.iter() {
+                let mut shard = vec![1u8, 0];
+                shard.push(key.len() as u8);
+                shard.extend_from_slice(key.as_bytes());
+                shard.extend_from_slice(body);
+                out.extend(read_shard(&shard).unwrap());
+            }
+        }
+        out
+    }
+
+    fn term<'a>(t: &'a [TermEntry], key: &str) -> &'a TermEntry {
+        t.iter().find(|t| t.key == key).expect(key)
     }
 
     #[test]
@@ -570,33 +471,100 @@ mod tests {
             &[("", "con dế và con dê; theo Quyết định 1847/QĐ-TTg")],
         );
         d.number = Some("10/CT-TTG".into());
-        let b = build(&[d]);
-        let de = term(&b, "1de");
+        let t = terms(&[d]);
+        let de = term(&t, "1de");
         assert_eq!(de.variants.len(), 2);
-        assert_eq!(de.block.postings.len(), 1);
-        assert_eq!(de.block.postings[0].mask, 0b11);
-        let pair = term(&b, "2van hoa");
-        assert_eq!(pair.variants, ["văn hoa1"]);
-        assert_eq!(pair.page.postings.len(), 1);
-        assert!(pair.block.postings.is_empty());
-        assert_eq!(term(&b, "1#1847").block.postings.len(), 1);
-        assert_eq!(term(&b, "1#1847/qd-ttg").block.postings.len(), 1);
-        let own = term(&b, "1#10");
-        assert_eq!(own.page.postings[0].q, 255);
+        assert_eq!(de.lists[1].postings.len(), 1);
+        assert_eq!(de.lists[1].postings[0].mask, 0b11);
+        let pair = term(&t, "2van hoa");
+        assert_eq!(pair.codes.len(), 1);
+        assert_eq!(pair.lists[0].postings.len(), 1);
+        assert!(pair.lists[1].postings.is_empty());
+        assert_eq!(term(&t, "1#1847").lists[1].postings.len(), 1);
+        assert_eq!(term(&t, "1#1847/qd-ttg").lists[1].postings.len(), 1);
+        let own = term(&t, "1#10");
+        assert_eq!(own.lists[0].postings[0].q, 255);
+    }
+
+    #[test]
+    fn pair_spellings_are_named_by_their_words_spellings() {
+        let t = terms(&[
+            doc("a", &[("", "con dế con dế con dê")]),
+            doc("b", &[("", "con dê")]),
+        ]);
+        let word = term(&t, "1de");
+        let bit = |s: &str| {
+            let toned = crate::text::toned_key(s);
+            word.variants.iter().position(|v| *v == toned).unwrap() as u16
+        };
+        let pair = term(&t, "2con de");
+        let codes: Vec<u16> = pair.codes.clone();
+        // "con dế" twice, "con dê" twice: ties by code.
+        let mut want = vec![bit("dế"), bit("dê")];
+        want.sort_unstable();
+        assert_eq!(codes, want);
+        let masks: Vec<u32> = pair.lists[1].postings.iter().map(|p| p.mask).collect();
+        assert_eq!(
+            masks,
+            [
+                0b11,
+                1 << codes.iter().position(|&c| c == bit("dê")).unwrap()
+            ]
+        );
     }
 
     #[test]
     fn more_occurrences_and_headings_weigh_more() {
-        let b = build(&[
+        let t = terms(&[
             doc("a", &[("", "kỷ luật kỷ luật kỷ luật với cán bộ")]),
             doc("b", &[("", "một lần kỷ luật với cán bộ và nhiều")]),
             doc("c", &[("Kỷ luật", "với cán bộ và nhiều chữ khác")]),
         ]);
-        let t = term(&b, "1luat");
-        let q = |page: u32| t.block.postings.iter().find(|p| p.page == page).unwrap().q;
+        let luat = term(&t, "1luat");
+        let q = |page: u32| {
+            luat.lists[1]
+                .postings
+                .iter()
+                .find(|p| p.page == page)
+                .unwrap()
+                .q
+        };
         assert!(q(0) > q(1));
         assert!(q(2) > q(1));
-        // Best first.
-        assert!(t.block.postings.windows(2).all(|w| w[0].q >= w[1].q));
+    }
+
+    #[test]
+    fn long_lists_keep_their_best_postings_and_count_them_all() {
+        // 50 long sections, then short ones, then one that repeats the word.
+        let mut docs: Vec<SearchDoc> = (0..MAX_POSTINGS + 50)
+            .map(|i| {
+                let text = if i < 50 {
+                    "chữ ".repeat(8) + "hiếm"
+                } else {
+                    "hiếm".into()
+                };
+                doc("x", &[("", &text)])
+            })
+            .collect();
+        docs.push(doc("y", &[("Hiếm", "hiếm hiếm")]));
+        let t = terms(&docs);
+        let rare = term(&t, "1hiem");
+        let kept = &rare.lists[1].postings;
+        assert_eq!(kept.len(), MAX_POSTINGS);
+        assert_eq!(rare.df, MAX_POSTINGS + 51);
+        assert!(kept.windows(2).all(|w| w[0].page < w[1].page), "page order");
+        assert!(
+            kept.iter().all(|p| p.page >= 50),
+            "the weakest are left out"
+        );
+        assert_eq!(kept.last().unwrap().page as usize, MAX_POSTINGS + 50);
+    }
+
+    #[test]
+    fn chunks_hold_whole_pages_under_the_unit_limit() {
+        let big = doc("big", &vec![("", "x"); 40_000]);
+        let docs = vec![doc("a", &[]), big.clone(), big, doc("b", &[])];
+        let r = chunk_ranges(&docs);
+        assert_eq!(r, [0..2, 2..4]);
     }
 }

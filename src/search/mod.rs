@@ -9,19 +9,25 @@
 //!   spellings occur, so a query typed with tones ranks exact spellings first ([`query`]).
 //! - Adjacent syllables are indexed as two-syllable terms, so phrases rank above scattered
 //!   words without storing positions ([`index`]).
-//! - Postings are impact-ordered and tiered: a shard holds only each term's best postings;
-//!   deeper tiers are separate files fetched only when the ranking cannot be decided without
-//!   them ([`rank`]). This keeps a query's download small on dense sites.
+//! - A term keeps only its best postings (by BM25 weight), so a common word costs a query
+//!   no more than a rare one and one shard per term is all a query reads ([`shard`]).
 //! - Terms are sorted and cut into content-hashed shards, listed by small directory files
-//!   that a fixed-name manifest points to ([`shard`]).
+//!   that a fixed-name manifest points to ([`shard`]); result text is packed a few pages
+//!   per file ([`results`]).
+//! - The build is three parallel passes with no global sort: tokens and the vocabulary
+//!   ([`vocab`]), weighted records bucketed by first word ([`postings`]), terms encoded per
+//!   word in key order ([`index`]).
 
 pub mod cli;
 mod index;
+mod postings;
 mod query;
 mod rank;
+mod results;
 mod shard;
 mod snippet;
 mod tokenize;
+mod vocab;
 
 pub use query::{parse_query, Query, QueryTerm};
 pub use rank::{search, Hit, Loader};
@@ -60,6 +66,29 @@ pub struct SearchDoc {
     pub sections: Vec<SearchSection>,
 }
 
+/// A page for tests: `/p{i}/` with a breadcrumb and `(heading, text)` sections anchored
+/// `s0`, `s1`, ….
+#[cfg(test)]
+pub(crate) fn test_doc(i: usize, title: &str, sections: &[(&str, &str)]) -> SearchDoc {
+    SearchDoc {
+        path: format!("/p{i}/"),
+        title: title.into(),
+        breadcrumb: vec!["Trang chủ".into()],
+        number: None,
+        number_display: None,
+        cites: vec![],
+        sections: sections
+            .iter()
+            .enumerate()
+            .map(|(s, (heading, text))| SearchSection {
+                anchor: Some(format!("s{s}")),
+                heading: (*heading).into(),
+                text: (*text).into(),
+            })
+            .collect(),
+    }
+}
+
 /// Builds the index files (paths relative to the output root, under `search/`).
 pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
     let built = index::build(docs);
@@ -84,15 +113,17 @@ pub(crate) mod tuning {
     pub(crate) const W_CITE: f64 = 2.0;
     /// Extra weight of a two-syllable term (adjacency) over single syllables.
     pub(crate) const W_PAIR: f64 = 1.5;
-    /// Postings kept inline in a shard for each list; deeper tiers grow by [`TIER_GROWTH`].
-    pub(crate) const TIER0: usize = 64;
-    /// Each deeper tier holds this many times the previous one.
-    pub(crate) const TIER_GROWTH: usize = 4;
+    /// Postings a term keeps per list: its best, by weight. Enough for the top results of a
+    /// two-word query on ten thousand pages, small enough that a common word's entry is no
+    /// heavier than a shard.
+    pub(crate) const MAX_POSTINGS: usize = 256;
     /// Raw bytes a term shard aims for.
     pub(crate) const SHARD_BYTES: usize = 6 * 1024;
     /// Shards listed by one directory file.
     pub(crate) const DIR_SHARDS: usize = 64;
-    /// Sections per result file.
+    /// Pages per result file.
+    pub(crate) const RESULT_PAGES: usize = 4;
+    /// Sections of each page per result file.
     pub(crate) const GROUP: usize = 8;
     /// Query-time factor of an exact key whose tones match (or any exact key when the query
     /// has no marks), of an exact key whose tones differ, and of a prefix-only key. The gap
@@ -103,10 +134,6 @@ pub(crate) mod tuning {
     pub(crate) const F_FOLDED: i64 = 2;
     /// See [`F_EXACT`].
     pub(crate) const F_PREFIX: i64 = 4;
-    /// The ranking is decided for at least this many pages, whatever is shown.
-    pub(crate) const MIN_K: usize = 10;
-    /// Rounds of deeper-tier fetches at most.
-    pub(crate) const MAX_ROUNDS: usize = 3;
     /// Keys a prefix expands to at most (the most frequent first).
     pub(crate) const MAX_EXPANSION: usize = 12;
     /// Query words considered at most.

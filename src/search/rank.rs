@@ -1,5 +1,5 @@
 //! Ranking over the index files, exactly as the browser client ranks (same files, same
-//! integer arithmetic, same fetch decisions), so `sotay search` and the page agree.
+//! integer arithmetic), so `sotay search` and the page agree.
 //!
 //! A page's score is the sum over query terms of its page-level weights (title, own number)
 //! plus the best of its sections' sums (headings, body, citations). A weight is
@@ -7,15 +7,13 @@
 //! (saturated term frequency), `factor` from the query (exact tones 8, other tones 2,
 //! prefix-only 4). Integers keep both implementations bit-identical.
 //!
-//! Postings come best first in tiers; only the first is in the shard. After loading it, the
-//! ranking computes for every candidate a lower bound (what is known) and an upper bound
-//! (what unread tiers could add), and reads deeper tiers only while the top results are not
-//! yet decided, for at most [`MAX_ROUNDS`] rounds. Results are ranked by the lower bound.
+//! Each list holds its term's best postings only, so everything a query can use arrives
+//! with the shards and one pass over them ranks the pages.
 
 use super::index::Posting;
 use super::query::{parse_query, Query, QueryTerm};
-use super::shard::{cmp_keys, read_postings, read_shard, Reader, TermEntry};
-use super::tuning::{F_EXACT, F_FOLDED, F_PREFIX, GROUP, MAX_EXPANSION, MAX_ROUNDS, MIN_K};
+use super::shard::{cmp_keys, read_shard, TermEntry};
+use super::tuning::{F_EXACT, F_FOLDED, F_PREFIX, MAX_EXPANSION};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 
@@ -48,43 +46,25 @@ pub struct Hit {
     pub heading: Option<String>,
 }
 
-/// One key a query term matches, with the list state.
-struct KeyState {
-    entry: TermEntry,
+/// One key a query term matches.
+struct KeyState<'a> {
+    entry: &'a TermEntry,
     exact: bool,
     /// Bit of the preferred toned spelling, if any.
     tone_bit: Option<u32>,
-    /// Tiers loaded so far, per list.
-    loaded: [usize; 2],
-    postings: [Vec<Posting>; 2],
 }
 
-impl KeyState {
+impl KeyState<'_> {
     fn factor(&self, term: &QueryTerm, mask: u32) -> i64 {
         if !self.exact {
             F_PREFIX
         } else if term.variant.is_none()
-            || self.entry.variants.is_empty()
+            || !self.entry.has_variants()
             || self.tone_bit.is_some_and(|b| mask & b != 0)
         {
             F_EXACT
         } else {
             F_FOLDED
-        }
-    }
-    fn max_factor(&self) -> i64 {
-        if self.exact {
-            F_EXACT
-        } else {
-            F_PREFIX
-        }
-    }
-    /// What an unread posting of list `l` could weigh at most.
-    fn bound(&self, l: usize) -> i64 {
-        let list = &self.entry.lists[l];
-        match list.tiers.get(self.loaded[l]) {
-            Some(t) => self.max_factor() * i64::from(list.m) * i64::from(t.maxq),
-            None => 0,
         }
     }
 }
@@ -115,11 +95,11 @@ fn covering(entries: &[serde_json::Value], key: &str, prefix: bool) -> Vec<Strin
     out
 }
 
-/// Loads the terms of a query: manifest → directories → shards.
-fn load_terms(
+/// Loads the manifest and every shard that may hold a term of the query.
+fn load_entries(
     query: &Query,
     loader: &mut dyn Loader,
-) -> Result<(serde_json::Value, Vec<Vec<KeyState>>), String> {
+) -> Result<(serde_json::Value, Vec<TermEntry>), String> {
     let manifest = json(&loader.load("search/manifest.json")?)?;
     let dirs = manifest["dirs"].as_array().cloned().unwrap_or_default();
     let mut dir_files = BTreeSet::new();
@@ -141,201 +121,133 @@ fn load_terms(
     for s in &shard_files {
         entries.extend(read_shard(&loader.load(&format!("search/s/{s}.bin"))?)?);
     }
-    let mut terms = Vec::new();
-    for t in &query.terms {
-        let mut keys: Vec<KeyState> = Vec::new();
-        let mut expanded: Vec<&TermEntry> = Vec::new();
-        for e in &entries {
-            if e.key == t.key {
-                if !keys.iter().any(|k| k.exact) {
-                    keys.push(key_state(e, t, true));
-                }
-            } else if t.prefix
-                && e.key.starts_with(&t.key)
-                && !expanded.iter().any(|x| x.key == e.key)
-            {
-                expanded.push(e);
+    Ok((manifest, entries))
+}
+
+/// The keys each query term matches: its own, then up to [`MAX_EXPANSION`] longer keys
+/// (the most frequent first) when it is a prefix.
+fn match_terms<'a>(query: &Query, entries: &'a [TermEntry]) -> Vec<Vec<KeyState<'a>>> {
+    let by_key: HashMap<&str, &TermEntry> = entries.iter().map(|e| (e.key.as_str(), e)).collect();
+    query
+        .terms
+        .iter()
+        .map(|t| {
+            let mut keys: Vec<KeyState<'a>> = Vec::new();
+            if let Some(e) = by_key.get(t.key.as_str()) {
+                keys.push(KeyState {
+                    entry: e,
+                    exact: true,
+                    tone_bit: tone_bit(e, t, &by_key),
+                });
             }
-        }
-        expanded.sort_by(|a, b| b.df().cmp(&a.df()).then_with(|| cmp_keys(&a.key, &b.key)));
-        keys.extend(
-            expanded
-                .into_iter()
-                .take(MAX_EXPANSION)
-                .map(|e| key_state(e, t, false)),
-        );
-        terms.push(keys);
-    }
-    Ok((manifest, terms))
+            if t.prefix {
+                let mut expanded: Vec<&TermEntry> = Vec::new();
+                for e in entries {
+                    if e.key != t.key
+                        && e.key.starts_with(&t.key)
+                        && !expanded.iter().any(|x| x.key == e.key)
+                    {
+                        expanded.push(e);
+                    }
+                }
+                expanded.sort_by(|a, b| b.df.cmp(&a.df).then_with(|| cmp_keys(&a.key, &b.key)));
+                keys.extend(expanded.into_iter().take(MAX_EXPANSION).map(|e| KeyState {
+                    entry: e,
+                    exact: false,
+                    tone_bit: None,
+                }));
+            }
+            keys
+        })
+        .collect()
 }
 
-fn key_state(entry: &TermEntry, term: &QueryTerm, exact: bool) -> KeyState {
-    let tone_bit = term
-        .variant
-        .as_ref()
-        .and_then(|v| entry.variants.iter().position(|x| x == v))
-        .map(|i| 1u32 << i);
-    let postings = [0, 1].map(|l| {
-        entry.lists[l]
-            .tiers
-            .first()
-            .and_then(|t| t.postings.clone())
-            .unwrap_or_default()
-    });
-    let loaded = [0, 1].map(|l| usize::from(!entry.lists[l].tiers.is_empty()));
-    KeyState {
-        entry: entry.clone(),
-        exact,
-        tone_bit,
-        loaded,
-        postings,
-    }
+/// The mask bit of the spelling a query term was typed with: a word's by its spellings, a
+/// pair's by the spellings of its two words (which the query always looks up too).
+fn tone_bit(
+    entry: &TermEntry,
+    term: &QueryTerm,
+    by_key: &HashMap<&str, &TermEntry>,
+) -> Option<u32> {
+    let variant = term.variant.as_deref()?;
+    let index = if let Some(pair) = entry.key.strip_prefix('2') {
+        let (f1, f2) = pair.split_once(' ')?;
+        let (t1, t2) = variant.split_once(' ')?;
+        let spelling = |f: &str, t: &str| {
+            let word = by_key.get(format!("1{f}").as_str())?;
+            word.variants.iter().position(|v| v == t)
+        };
+        let code = (spelling(f1, t1)? * 32 + spelling(f2, t2)?) as u16;
+        entry.codes.iter().position(|&c| c == code)?
+    } else {
+        entry.variants.iter().position(|v| v == variant)?
+    };
+    Some(1 << index)
 }
 
-/// A candidate page after one evaluation.
+/// A ranked page: its score and the section that matched best (`None`: only its title or
+/// number matched).
 #[derive(Debug, Clone)]
 struct Candidate {
     page: u32,
-    lb: i64,
-    ub: i64,
+    score: i64,
     block: Option<u16>,
 }
 
-/// Bounds of every candidate page, best first.
-fn evaluate(query: &Query, terms: &[Vec<KeyState>]) -> (Vec<Candidate>, i64) {
+/// Every page that matches, best first (ties: lower page number first).
+fn rank(query: &Query, terms: &[Vec<KeyState<'_>>]) -> Vec<Candidate> {
     let n = terms.len();
-    // unit → per-term best known weight (-1 = not seen). Units: page << 16 | 0xffff for the
-    // page-level list, page << 16 | section for sections.
+    // unit → per-term best weight. Units: page << 16 | 0xffff for the page-level list,
+    // page << 16 | section for sections.
     let mut seen: [HashMap<u64, Vec<i64>>; 2] = [HashMap::new(), HashMap::new()];
-    let mut bounds = [vec![0i64; n], vec![0i64; n]];
     for (ti, keys) in terms.iter().enumerate() {
         let qt = &query.terms[ti];
         for k in keys {
-            for l in 0..2 {
-                bounds[l][ti] = bounds[l][ti].max(k.bound(l));
-                let m = i64::from(k.entry.lists[l].m);
-                for p in &k.postings[l] {
-                    let unit = (u64::from(p.page) << 16)
-                        | if l == 0 { 0xffff } else { u64::from(p.block) };
+            for (l, list) in k.entry.lists.iter().enumerate() {
+                let m = i64::from(list.m);
+                for p in &list.postings {
+                    let unit = unit_of(p, l);
                     let w = k.factor(qt, p.mask) * m * i64::from(p.q);
-                    let row = seen[l].entry(unit).or_insert_with(|| vec![-1; n]);
+                    let row = seen[l].entry(unit).or_insert_with(|| vec![0; n]);
                     row[ti] = row[ti].max(w);
                 }
             }
         }
     }
-    let single: Vec<bool> = terms.iter().map(|k| k.len() == 1).collect();
-    let sums = |row: &[i64], b: &[i64]| -> (i64, i64) {
-        let mut lb = 0;
-        let mut ub = 0;
-        for (ti, &w) in row.iter().enumerate() {
-            lb += w.max(0);
-            ub += if w >= 0 && single[ti] {
-                w
-            } else {
-                w.max(b[ti])
-            };
-        }
-        (lb, ub)
-    };
-    let unseen_block: i64 = bounds[1].iter().sum();
-    let unseen_page: i64 = bounds[0].iter().sum::<i64>() + unseen_block;
-    // page → (page lb, page ub, best block lb, best block ub, best block)
-    let mut pages: HashMap<u32, (i64, i64, i64, i64, Option<u16>)> = HashMap::new();
+    // page → (page-level score, best section score, best section)
+    let mut pages: HashMap<u32, (i64, i64, Option<u16>)> = HashMap::new();
     for (&unit, row) in &seen[0] {
-        let (lb, ub) = sums(row, &bounds[0]);
-        pages.insert((unit >> 16) as u32, (lb, ub, 0, unseen_block, None));
+        pages.insert((unit >> 16) as u32, (row.iter().sum(), 0, None));
     }
-    let page_bound: i64 = bounds[0].iter().sum();
     let mut blocks: Vec<(&u64, &Vec<i64>)> = seen[1].iter().collect();
     blocks.sort_by_key(|(u, _)| **u);
     for (&unit, row) in blocks {
-        let (lb, ub) = sums(row, &bounds[1]);
-        let page = (unit >> 16) as u32;
-        let e = pages
-            .entry(page)
-            .or_insert((0, page_bound, 0, unseen_block, None));
-        if e.4.is_none() || lb > e.2 {
-            e.2 = lb;
-            e.4 = Some((unit & 0xffff) as u16);
+        let score: i64 = row.iter().sum();
+        let e = pages.entry((unit >> 16) as u32).or_insert((0, 0, None));
+        if e.2.is_none() || score > e.1 {
+            e.1 = score;
+            e.2 = Some((unit & 0xffff) as u16);
         }
-        e.3 = e.3.max(ub);
     }
     let mut out: Vec<Candidate> = pages
         .into_iter()
-        .map(|(page, (plb, pub_, blb, bub, block))| Candidate {
+        .map(|(page, (ps, bs, block))| Candidate {
             page,
-            lb: plb + blb,
-            ub: pub_ + bub,
+            score: ps + bs,
             block,
         })
         .collect();
-    out.sort_by(|a, b| b.lb.cmp(&a.lb).then(a.page.cmp(&b.page)));
-    (out, unseen_page)
+    out.sort_by(|a, b| b.score.cmp(&a.score).then(a.page.cmp(&b.page)));
+    out
 }
 
-/// Whether the first `k` candidates and their order are decided.
-fn decided(c: &[Candidate], unseen: i64, k: usize) -> bool {
-    if c.len() < k && unseen > 0 {
-        return false;
-    }
-    for i in 0..k.min(c.len()) {
-        let a = &c[i];
-        if a.lb <= unseen {
-            return false;
+fn unit_of(p: &Posting, list: usize) -> u64 {
+    (u64::from(p.page) << 16)
+        | if list == 0 {
+            0xffff
+        } else {
+            u64::from(p.block)
         }
-        for b in &c[i + 1..] {
-            let tie_ok = b.ub == a.lb && a.lb == a.ub && b.lb == b.ub && b.page > a.page;
-            if b.ub > a.lb || (b.ub == a.lb && !tie_ok) {
-                return false;
-            }
-        }
-    }
-    true
-}
-
-/// Ranks pages for a query, reading deeper tiers while the top is undecided.
-fn rank(
-    query: &Query,
-    terms: &mut [Vec<KeyState>],
-    k: usize,
-    loader: &mut dyn Loader,
-) -> Result<Vec<Candidate>, String> {
-    let mut round = 0;
-    loop {
-        let (cands, unseen) = evaluate(query, terms);
-        if round == MAX_ROUNDS || decided(&cands, unseen, k) {
-            return Ok(cands);
-        }
-        // Read the next tier of every list that could still weigh at least half as much as
-        // the heaviest unread one.
-        let mut best = 0;
-        for keys in terms.iter() {
-            for key in keys {
-                best = best.max(key.bound(0)).max(key.bound(1));
-            }
-        }
-        if best == 0 {
-            return Ok(cands);
-        }
-        for keys in terms.iter_mut() {
-            for key in keys.iter_mut() {
-                for l in 0..2 {
-                    if key.bound(l) * 2 < best || key.bound(l) == 0 {
-                        continue;
-                    }
-                    let tier = &key.entry.lists[l].tiers[key.loaded[l]];
-                    let file = tier.file.clone().ok_or("tầng chỉ mục thiếu tên tệp")?;
-                    let bytes = loader.load(&file)?;
-                    let masks = key.entry.variants.len().min(2) as u32;
-                    let p = read_postings(&mut Reader::new(&bytes), tier.count, l == 1, masks)?;
-                    key.postings[l].extend(p);
-                    key.loaded[l] += 1;
-                }
-            }
-        }
-        round += 1;
-    }
 }
 
 /// Searches the index that `loader` reads; returns at most `limit` hits, best first.
@@ -344,15 +256,26 @@ pub fn search(raw: &str, limit: usize, loader: &mut dyn Loader) -> Result<Vec<Hi
     if query.terms.is_empty() || limit == 0 {
         return Ok(Vec::new());
     }
-    let (manifest, mut terms) = load_terms(&query, loader)?;
-    let cands = rank(&query, &mut terms, limit.max(MIN_K), loader)?;
+    let (manifest, entries) = load_entries(&query, loader)?;
+    let terms = match_terms(&query, &entries);
+    let cands = rank(&query, &terms);
     let set = manifest["r"].as_str().unwrap_or_default().to_owned();
+    let per_file = |key: &str| -> Result<usize, String> {
+        manifest[key]
+            .as_u64()
+            .filter(|&n| n > 0)
+            .map(|n| n as usize)
+            .ok_or_else(|| format!("tệp chỉ mục hỏng: thiếu {key}"))
+    };
+    let (rp, rg) = (per_file("rp")?, per_file("rg")?);
     let mut hits = Vec::new();
     for c in cands.iter().take(limit) {
+        let page = c.page as usize;
         let block = usize::from(c.block.unwrap_or(0));
-        let file = format!("search/r/{set}/{}-{}.json", c.page, block / GROUP);
-        let data = json(&loader.load(&file)?)?;
-        let section = &data["b"][block % GROUP];
+        let file = format!("search/r/{set}/{}-{}.json", page / rp, block / rg);
+        let pack = json(&loader.load(&file)?)?;
+        let data = &pack[page % rp];
+        let section = &data["b"][block % rg];
         let anchor = c.block.and(section[0].as_str());
         let path = data["p"].as_str().unwrap_or_default();
         let heading = section[1]
@@ -364,7 +287,7 @@ pub fn search(raw: &str, limit: usize, loader: &mut dyn Loader) -> Result<Vec<Hi
                 None => path.to_owned(),
             },
             title: data["t"].as_str().unwrap_or_default().to_owned(),
-            score: c.lb,
+            score: c.score,
             snippet: super::snippet(section[2].as_str().unwrap_or_default(), &query),
             breadcrumb: data["c"]
                 .as_array()

@@ -1,11 +1,11 @@
 //! The index's files: what goes where, how it is encoded, and how it is read back.
 //!
 //! ```text
-//! search/manifest.json             fixed name, short cache: {v, pages, r, dirs: [[first key, hash]]}
-//! search/d/<hash>.json             a directory: [[first key, shard hash]] for up to 64 shards
-//! search/s/<hash>.bin              a term shard: consecutive terms with their best postings
-//! search/t/<hash>.bin              a deeper tier of one term's postings
-//! search/r/<r>/<page>-<g>.json     result data: path, title, breadcrumb, 8 sections' text
+//! search/manifest.json            fixed name, short cache:
+//!                                 {v, pages, r, rp, rg, dirs: [[first key, hash]]}
+//! search/d/<hash>.json            a directory: [[first key, shard hash]] for up to 64 shards
+//! search/s/<hash>.bin             a term shard: consecutive terms with their postings
+//! search/r/<r>/<k>-<g>.json       result data of pages k·rp … k·rp+rp−1, sections of group g
 //! ```
 //!
 //! Every name except the manifest carries a content hash (result files sit under the hash of
@@ -14,14 +14,21 @@
 //! this file's agree.
 //!
 //! Shard encoding (all integers LEB128 varints, strings UTF-8 with a varint length):
-//! `count`, then per term: shared key prefix length, key suffix, variant count and variants,
-//! then the page list and the section list: `m` (0 = empty, nothing follows), tier count,
-//! and per tier its posting count, its best weight `q` (one byte), and then the postings
-//! (tier 0) or a 6-byte file hash (deeper tiers). Postings are sorted by page then section:
-//! page delta, [section], q byte, [variant mask when the term has several variants].
+//! `count`, then per term: shared key prefix length, key suffix, `df` (postings before the
+//! lists were cut: what prefix expansion ranks keys by), `nvar × 2 + explicit`, the
+//! variants, then the page list and the section list: `m` (0 = empty, nothing follows),
+//! posting count, postings. A word's variants are its toned spellings; a pair's are codes
+//! `i × 32 + j`, spelling `i` of its first word and `j` of its second (indexes into those
+//! words' variants), so a pair costs no strings. Postings are sorted by page then section:
+//! page delta, [section], q byte, [variant mask when `explicit`]; without explicit masks a
+//! posting's mask is 1 if the term has one variant, else 0.
+//!
+//! A list holds a term's [`MAX_POSTINGS`] best postings (by weight), no more: one file per
+//! term lookup, no deeper tiers to fetch.
 
-use super::index::{Built, List, Posting, Term};
-use super::tuning::{DIR_SHARDS, GROUP, MAX_ROUNDS, SHARD_BYTES, TIER0, TIER_GROWTH};
+use super::index::{Built, Posting};
+use super::results;
+use super::tuning::{DIR_SHARDS, GROUP, MAX_POSTINGS, RESULT_PAGES, SHARD_BYTES};
 use super::SearchDoc;
 use rayon::prelude::*;
 use serde_json::json;
@@ -37,7 +44,7 @@ pub(crate) fn cmp_keys(a: &str, b: &str) -> Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
 }
 
-fn hash_hex(bytes: &[u8], len: usize) -> String {
+pub(super) fn hash_hex(bytes: &[u8], len: usize) -> String {
     blake3::hash(bytes).to_hex()[..len].to_owned()
 }
 
@@ -58,157 +65,131 @@ fn string(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(s.as_bytes());
 }
 
-fn encode_postings(out: &mut Vec<u8>, postings: &[Posting], blocks: bool, masks: bool) {
-    let mut sorted = postings.to_vec();
-    sorted.sort_by_key(|p| (p.page, p.block));
-    let mut prev = 0;
-    for p in sorted {
-        varint(out, u64::from(p.page - prev));
-        prev = p.page;
-        if blocks {
-            varint(out, u64::from(p.block));
-        }
-        out.push(p.q);
-        if masks {
-            varint(out, u64::from(p.mask));
-        }
-    }
+/// A term's toned spellings as written into its entry.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Variants<'a> {
+    /// A word's spellings.
+    Words(&'a [String]),
+    /// A pair's spellings as codes (spelling of the first word × 32 + of the second).
+    Codes(&'a [u16]),
+    /// Document numbers have none.
+    None,
 }
 
-/// Files by path.
-type Files = Vec<(String, Vec<u8>)>;
-
-/// A term's entry without its key, and the tail files it refers to.
-fn encode_term(term: &Term) -> (Vec<u8>, Files) {
-    let mut out = Vec::new();
-    let mut tails = Vec::new();
-    varint(&mut out, term.variants.len() as u64);
-    for v in &term.variants {
-        string(&mut out, v);
-    }
-    let masks = term.variants.len() > 1;
-    for (list, blocks) in [(&term.page, false), (&term.block, true)] {
-        encode_list(&mut out, &mut tails, list, blocks, masks);
-    }
-    (out, tails)
-}
-
-fn encode_list(
+/// Appends a term's entry (everything after its key): `lists` are the page list and the
+/// section list, in page order, with their multipliers `m`.
+pub(crate) fn encode_term(
     out: &mut Vec<u8>,
-    tails: &mut Vec<(String, Vec<u8>)>,
-    list: &List,
-    blocks: bool,
-    masks: bool,
+    df: usize,
+    variants: Variants<'_>,
+    lists: [&[Posting]; 2],
+    m: [u32; 2],
 ) {
-    if list.postings.is_empty() {
-        varint(out, 0);
-        return;
+    varint(out, df as u64);
+    let nvar = match variants {
+        Variants::Words(v) => v.len(),
+        Variants::Codes(c) => c.len(),
+        Variants::None => 0,
+    };
+    let implied = u32::from(nvar == 1);
+    let explicit = nvar > 1
+        || (nvar == 1
+            && lists
+                .iter()
+                .flat_map(|l| l.iter())
+                .any(|p| p.mask != implied));
+    varint(out, (nvar as u64) << 1 | u64::from(explicit));
+    match variants {
+        Variants::Words(v) => v.iter().for_each(|s| string(out, s)),
+        Variants::Codes(c) => c.iter().for_each(|&c| varint(out, u64::from(c))),
+        Variants::None => {}
     }
-    varint(out, u64::from(list.m));
-    let mut tiers = Vec::new();
-    let mut at = 0;
-    let mut size = TIER0;
-    // The ranking reads at most MAX_ROUNDS tiers past the first, so deeper postings (pages
-    // below thousands of better ones for this term) are never written.
-    while at < list.postings.len() && tiers.len() <= MAX_ROUNDS {
-        let end = (at + size).min(list.postings.len());
-        tiers.push(&list.postings[at..end]);
-        at = end;
-        size *= TIER_GROWTH;
-    }
-    varint(out, tiers.len() as u64);
-    for (i, tier) in tiers.iter().enumerate() {
-        varint(out, tier.len() as u64);
-        out.push(tier[0].q);
-        if i == 0 {
-            encode_postings(out, tier, blocks, masks);
-        } else {
-            let mut bytes = Vec::new();
-            encode_postings(&mut bytes, tier, blocks, masks);
-            let hash = blake3::hash(&bytes);
-            out.extend_from_slice(&hash.as_bytes()[..6]);
-            tails.push((format!("search/t/{}.bin", &hash.to_hex()[..12]), bytes));
+    for (l, (list, m)) in lists.into_iter().zip(m).enumerate() {
+        if list.is_empty() {
+            varint(out, 0);
+            continue;
+        }
+        varint(out, u64::from(m));
+        varint(out, list.len() as u64);
+        let mut prev = 0;
+        for p in list {
+            varint(out, u64::from(p.page - prev));
+            prev = p.page;
+            if l == 1 {
+                varint(out, u64::from(p.block));
+            }
+            out.push(p.q);
+            if explicit {
+                varint(out, u64::from(p.mask));
+            }
         }
     }
 }
 
 /// Cuts the built index into files.
 pub(crate) fn write(built: Built, docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
-    let mut terms: Vec<(bool, Term)> = built
-        .terms
-        .into_iter()
-        .map(|t| (t.key.bytes().all(|b| b < 0xee), t))
-        .collect();
-    terms.par_sort_unstable_by(|(a_plain, a), (b_plain, b)| {
-        if *a_plain && *b_plain {
-            a.key.cmp(&b.key)
-        } else {
-            cmp_keys(&a.key, &b.key)
-        }
-    });
-    let terms: Vec<Term> = terms.into_iter().map(|(_, t)| t).collect();
-    let encoded: Vec<(Vec<u8>, Files)> = terms.par_iter().map(encode_term).collect();
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut shards: Vec<(String, String)> = Vec::new();
+    // Shards: consecutive terms until one passes SHARD_BYTES.
+    let mut shards: Vec<(String, Vec<u8>)> = Vec::new();
     let mut shard = Vec::new();
     let mut count = 0u64;
     let mut first = String::new();
     let mut prev: &str = "";
-    let mut flush = |shard: &mut Vec<u8>, count: &mut u64, first: &str, files: &mut Vec<_>| {
-        if *count == 0 {
-            return;
+    let mut flush = |shard: &mut Vec<u8>, count: &mut u64, first: &str| {
+        if *count > 0 {
+            let mut bytes = Vec::with_capacity(shard.len() + 4);
+            varint(&mut bytes, *count);
+            bytes.append(shard);
+            shards.push((first.to_owned(), bytes));
+            *count = 0;
         }
-        let mut bytes = Vec::with_capacity(shard.len() + 4);
-        varint(&mut bytes, *count);
-        bytes.append(shard);
-        let hash = hash_hex(&bytes, 12);
-        files.push((format!("search/s/{hash}.bin"), bytes));
-        shards.push((first.to_owned(), hash));
-        *count = 0;
     };
-    for (term, (body, tails)) in terms.iter().zip(encoded) {
+    for (key, body) in built.runs.iter().flat_map(|r| r.iter()) {
         if count == 0 {
-            first = term.key.clone();
+            first = key.to_owned();
             prev = "";
         }
         let shared = prev
             .bytes()
-            .zip(term.key.bytes())
+            .zip(key.bytes())
             .take_while(|(a, b)| a == b)
             .count();
         varint(&mut shard, shared as u64);
-        string(&mut shard, &term.key[shared..]);
-        shard.extend_from_slice(&body);
-        files.extend(tails);
+        string(&mut shard, &key[shared..]);
+        shard.extend_from_slice(body);
         count += 1;
-        prev = &term.key;
+        prev = key;
         if shard.len() >= SHARD_BYTES {
-            flush(&mut shard, &mut count, &first, &mut files);
+            flush(&mut shard, &mut count, &first);
         }
     }
-    flush(&mut shard, &mut count, &first, &mut files);
+    flush(&mut shard, &mut count, &first);
+    drop(built);
 
+    let hashes: Vec<String> = shards.par_iter().map(|s| hash_hex(&s.1, 12)).collect();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::with_capacity(shards.len() * 2);
+    let mut listed: Vec<(String, String)> = Vec::with_capacity(shards.len());
+    for ((first, bytes), hash) in shards.into_iter().zip(hashes) {
+        files.push((format!("search/s/{hash}.bin"), bytes));
+        listed.push((first, hash));
+    }
     let mut dirs = Vec::new();
-    for group in shards.chunks(DIR_SHARDS) {
+    for group in listed.chunks(DIR_SHARDS) {
         let bytes = serde_json::to_vec(&group).expect("strings serialize");
         let hash = hash_hex(&bytes, 12);
         dirs.push((group[0].0.clone(), hash.clone()));
         files.push((format!("search/d/{hash}.json"), bytes));
     }
 
-    let results = result_files(docs);
-    let mut set = blake3::Hasher::new();
-    for (name, bytes) in &results {
-        set.update(name.as_bytes());
-        set.update(bytes);
-    }
-    let set = set.finalize().to_hex()[..12].to_owned();
-    files.extend(
-        results
-            .into_iter()
-            .map(|(name, bytes)| (format!("search/r/{set}/{name}"), bytes)),
-    );
-    let manifest = json!({"v": 1, "pages": docs.len(), "r": set, "dirs": dirs});
+    let (set, results) = results::files(docs);
+    files.extend(results);
+    let manifest = json!({
+        "v": 2,
+        "pages": docs.len(),
+        "r": set,
+        "rp": RESULT_PAGES,
+        "rg": GROUP,
+        "dirs": dirs,
+    });
     files.push((
         "search/manifest.json".to_owned(),
         serde_json::to_vec(&manifest).expect("manifest serializes"),
@@ -216,79 +197,33 @@ pub(crate) fn write(built: Built, docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> 
     files
 }
 
-/// A result file: page path, title, breadcrumb and `[anchor, heading, text]` per section.
-#[derive(serde::Serialize)]
-struct ResultFile<'a> {
-    p: &'a str,
-    t: &'a str,
-    c: &'a [String],
-    b: Vec<(Option<&'a str>, &'a str, &'a str)>,
-}
-
-/// Result data: one file per page and group of [`GROUP`] sections.
-fn result_files(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
-    docs.par_iter()
-        .enumerate()
-        .flat_map_iter(|(i, doc)| {
-            let groups = doc.sections.len().div_ceil(GROUP).max(1);
-            (0..groups).map(move |g| {
-                let value = ResultFile {
-                    p: &doc.path,
-                    t: &doc.title,
-                    c: &doc.breadcrumb,
-                    b: doc
-                        .sections
-                        .iter()
-                        .skip(g * GROUP)
-                        .take(GROUP)
-                        .map(|s| (s.anchor.as_deref(), s.heading.as_str(), s.text.as_str()))
-                        .collect(),
-                };
-                (
-                    format!("{i}-{g}.json"),
-                    serde_json::to_vec(&value).expect("result serializes"),
-                )
-            })
-        })
-        .collect()
-}
-
 // ---- Reading ----
-
-/// One tier of a list: its size, its best weight, and its postings once loaded.
-#[derive(Debug, Clone)]
-pub(crate) struct Tier {
-    pub count: usize,
-    pub maxq: u8,
-    /// File of a deeper tier (`search/t/<hash>.bin`).
-    pub file: Option<String>,
-    pub postings: Option<Vec<Posting>>,
-}
 
 /// A list as read from a shard.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ListEntry {
     pub m: u32,
-    pub tiers: Vec<Tier>,
+    pub postings: Vec<Posting>,
 }
 
 /// A term as read from a shard.
 #[derive(Debug, Clone)]
 pub(crate) struct TermEntry {
     pub key: String,
+    /// Postings before the lists were cut to [`MAX_POSTINGS`].
+    pub df: usize,
+    /// A word's toned spellings (empty for pairs and numbers).
     pub variants: Vec<String>,
+    /// A pair's spellings as codes (empty for words and numbers).
+    pub codes: Vec<u16>,
     /// Page list, then section list.
     pub lists: [ListEntry; 2],
 }
 
 impl TermEntry {
-    /// Postings of all tiers (for the size of a term).
-    pub(crate) fn df(&self) -> usize {
-        self.lists
-            .iter()
-            .flat_map(|l| &l.tiers)
-            .map(|t| t.count)
-            .sum()
+    /// Whether the term tells spellings apart.
+    pub(crate) fn has_variants(&self) -> bool {
+        !self.variants.is_empty() || !self.codes.is_empty()
     }
 }
 
@@ -334,34 +269,6 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Decodes `count` postings of one tier.
-pub(crate) fn read_postings(
-    r: &mut Reader<'_>,
-    count: usize,
-    blocks: bool,
-    masks: u32,
-) -> Result<Vec<Posting>, String> {
-    let mut out = Vec::with_capacity(count);
-    let mut page = 0u32;
-    for _ in 0..count {
-        page += r.varint()? as u32;
-        let block = if blocks { r.varint()? as u16 } else { 0 };
-        let q = r.byte()?;
-        let mask = match masks {
-            0 => 0,
-            1 => 1,
-            _ => r.varint()? as u32,
-        };
-        out.push(Posting {
-            page,
-            block,
-            q,
-            mask,
-        });
-    }
-    Ok(out)
-}
-
 /// Decodes a term shard.
 pub(crate) fn read_shard(bytes: &[u8]) -> Result<Vec<TermEntry>, String> {
     let mut r = Reader::new(bytes);
@@ -375,38 +282,50 @@ pub(crate) fn read_shard(bytes: &[u8]) -> Result<Vec<TermEntry>, String> {
         prev.truncate(shared);
         prev.extend_from_slice(suffix);
         let key = String::from_utf8(prev.clone()).map_err(|e| e.to_string())?;
-        let nvar = r.varint()? as usize;
-        let variants = (0..nvar)
-            .map(|_| r.string())
-            .collect::<Result<Vec<_>, _>>()?;
+        let df = r.varint()? as usize;
+        let header = r.varint()?;
+        let (nvar, explicit) = ((header >> 1) as usize, header & 1 == 1);
+        let mut variants = Vec::new();
+        let mut codes = Vec::new();
+        for _ in 0..nvar {
+            if key.starts_with('2') {
+                codes.push(r.varint()? as u16);
+            } else {
+                variants.push(r.string()?);
+            }
+        }
+        let implied = u32::from(nvar == 1);
         let mut lists: [ListEntry; 2] = Default::default();
-        for (i, list) in lists.iter_mut().enumerate() {
+        for (l, list) in lists.iter_mut().enumerate() {
             list.m = r.varint()? as u32;
             if list.m == 0 {
                 continue;
             }
-            let ntiers = r.varint()? as usize;
-            for t in 0..ntiers {
-                let count = r.varint()? as usize;
-                let maxq = r.byte()?;
-                let (file, postings) = if t == 0 {
-                    let p = read_postings(&mut r, count, i == 1, nvar.min(2) as u32)?;
-                    (None, Some(p))
+            let n = r.varint()? as usize;
+            let mut page = 0u32;
+            list.postings.reserve(n.min(MAX_POSTINGS));
+            for _ in 0..n {
+                page += r.varint()? as u32;
+                let block = if l == 1 { r.varint()? as u16 } else { 0 };
+                let q = r.byte()?;
+                let mask = if explicit {
+                    r.varint()? as u32
                 } else {
-                    let hash: String = r.take(6)?.iter().map(|b| format!("{b:02x}")).collect();
-                    (Some(format!("search/t/{hash}.bin")), None)
+                    implied
                 };
-                list.tiers.push(Tier {
-                    count,
-                    maxq,
-                    file,
-                    postings,
+                list.postings.push(Posting {
+                    page,
+                    block,
+                    q,
+                    mask,
                 });
             }
         }
         terms.push(TermEntry {
             key,
+            df,
             variants,
+            codes,
             lists,
         });
     }
@@ -416,22 +335,9 @@ pub(crate) fn read_shard(bytes: &[u8]) -> Result<Vec<TermEntry>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::SearchSection;
 
     fn doc(i: usize, text: &str) -> SearchDoc {
-        SearchDoc {
-            path: format!("/p{i}/"),
-            title: format!("Trang {i}"),
-            breadcrumb: vec!["Trang chủ".into()],
-            number: None,
-            number_display: None,
-            cites: vec![],
-            sections: vec![SearchSection {
-                anchor: Some("a".into()),
-                heading: "Điều 1".into(),
-                text: text.into(),
-            }],
-        }
+        crate::search::test_doc(i, &format!("Trang {i}"), &[("Điều 1", text)])
     }
 
     #[test]
@@ -442,9 +348,39 @@ mod tests {
     }
 
     #[test]
-    fn shards_round_trip_with_tiers() {
-        let docs: Vec<SearchDoc> = (0..200)
-            .map(|i| doc(i, &"văn hóa ".repeat(1 + i % 7)))
+    fn entries_round_trip_with_and_without_masks() {
+        let p = |page, block, q, mask| Posting {
+            page,
+            block,
+            q,
+            mask,
+        };
+        let cases: [(Variants<'_>, Vec<Posting>); 3] = [
+            (
+                Variants::Codes(&[33, 2]),
+                vec![p(1, 0, 9, 2), p(7, 3, 200, 3)],
+            ),
+            (Variants::Codes(&[33]), vec![p(1, 0, 9, 1), p(7, 3, 200, 0)]),
+            (Variants::None, vec![p(4, 65534, 1, 0)]),
+        ];
+        for (variants, block) in cases {
+            let page = [p(2, 0, 255, block[0].mask)];
+            let mut bytes = vec![1, 0, 5];
+            bytes.extend_from_slice(b"2a bc");
+            encode_term(&mut bytes, 40, variants, [&page, &block], [7, 300]);
+            let t = &read_shard(&bytes).unwrap()[0];
+            assert_eq!((t.key.as_str(), t.df), ("2a bc", 40));
+            assert_eq!(t.lists[0].m, 7);
+            assert_eq!(t.lists[1].m, 300);
+            assert_eq!(t.lists[0].postings, page);
+            assert_eq!(t.lists[1].postings, block);
+        }
+    }
+
+    #[test]
+    fn shards_list_every_term_once_in_key_order() {
+        let docs: Vec<SearchDoc> = (0..300)
+            .map(|i| doc(i, &format!("văn hóa {} số {i}", "chữ ".repeat(i % 7))))
             .collect();
         let files = crate::search::build_index(&docs);
         let manifest = files
@@ -452,28 +388,28 @@ mod tests {
             .find(|f| f.0 == "search/manifest.json")
             .expect("manifest");
         let m: serde_json::Value = serde_json::from_slice(&manifest.1).unwrap();
-        assert_eq!(m["pages"], 200);
-        let mut found = None;
-        for (name, bytes) in &files {
-            if name.starts_with("search/s/") {
-                for t in read_shard(bytes).unwrap() {
-                    if t.key == "1van" {
-                        found = Some(t);
-                    }
-                }
+        assert_eq!(m["pages"], 300);
+        let mut keys = Vec::new();
+        let mut shards = 0;
+        for d in m["dirs"].as_array().unwrap() {
+            let dir = &files
+                .iter()
+                .find(|f| f.0 == format!("search/d/{}.json", d[1].as_str().unwrap()))
+                .unwrap()
+                .1;
+            let dir: Vec<(String, String)> = serde_json::from_slice(dir).unwrap();
+            for (first, hash) in dir {
+                let name = format!("search/s/{hash}.bin");
+                let bytes = &files.iter().find(|f| f.0 == name).expect("shard").1;
+                assert_eq!(hash, hash_hex(bytes, 12), "named by content");
+                let terms = read_shard(bytes).unwrap();
+                assert_eq!(terms[0].key, first);
+                keys.extend(terms.into_iter().map(|t| t.key));
+                shards += 1;
             }
         }
-        let van = found.expect("term 1van");
-        let tiers = &van.lists[1].tiers;
-        assert_eq!(tiers.len(), 2);
-        assert_eq!(tiers[0].count, TIER0);
-        assert_eq!(tiers[0].count + tiers[1].count, 200);
-        assert!(tiers[0].maxq >= tiers[1].maxq);
-        let tail = tiers[1].file.as_ref().unwrap();
-        let bytes = &files.iter().find(|f| &f.0 == tail).expect("tail file").1;
-        let p = read_postings(&mut Reader::new(bytes), tiers[1].count, true, 1).unwrap();
-        assert_eq!(p.len(), 200 - TIER0);
-        assert!(p.iter().all(|x| x.q <= tiers[1].maxq));
-        assert!(files.iter().any(|f| f.0.ends_with("/199-0.json")));
+        assert!(shards > 1, "several shards");
+        assert!(keys.windows(2).all(|w| cmp_keys(&w[0], &w[1]).is_lt()));
+        assert!(keys.contains(&"2van hoa".to_owned()) && keys.contains(&"1299".to_owned()));
     }
 }

@@ -91,15 +91,6 @@ function reader (buf) {
   }
   return r
 }
-function postings (r, count, blocks, nvar) {
-  const out = []
-  let page = 0
-  for (let k = 0; k < count; k++) {
-    page += r.v()
-    out.push({ page, block: blocks ? r.v() : 0, q: r.byte(), mask: nvar > 1 ? r.v() : nvar })
-  }
-  return out
-}
 function readShard (buf) {
   const r = reader(buf)
   const out = []
@@ -111,25 +102,25 @@ function readShard (buf) {
     kb.set(prev.subarray(0, shared))
     kb.set(suffix, shared)
     prev = kb
+    const key = dec.decode(kb)
+    const df = r.v()
+    const h = r.v()
+    const nv = h >> 1
     const vars = []
-    for (let j = r.v(); j--;) vars.push(dec.decode(r.take(r.v())))
+    for (let j = nv; j--;) vars.push(key[0] === '2' ? r.v() : dec.decode(r.take(r.v())))
     const lists = [0, 1].map((l) => {
       const m = r.v()
-      const tiers = []
+      const p = []
       if (m) {
-        for (let t = 0, nt = r.v(); t < nt; t++) {
-          const count = r.v()
-          const maxq = r.byte()
-          tiers.push(
-            t
-              ? { count, maxq, file: `search/t/${[...r.take(6)].map((b) => b.toString(16).padStart(2, '0')).join('')}.bin` }
-              : { count, maxq, p: postings(r, count, l, vars.length) }
-          )
+        let page = 0
+        for (let c = r.v(); c--;) {
+          page += r.v()
+          p.push({ page, block: l ? r.v() : 0, q: r.byte(), mask: h & 1 ? r.v() : +(nv === 1) })
         }
       }
-      return { m, tiers }
+      return { m, p }
     })
-    out.push({ key: dec.decode(kb), vars, lists })
+    out.push({ key, df, vars, lists })
   }
   return out
 }
@@ -154,15 +145,23 @@ export const web = (path, bin) => {
   return cache.get(path)
 }
 const uniq = (a) => [...new Set(a)].sort()
-// Decoded files, kept beside the downloaded bytes so a query decodes each file once.
+// Decoded shards, kept beside the downloaded bytes so a query decodes each file once.
 const parsed = new WeakMap()
-const decoded = (buf, how, f) => {
-  const m = parsed.get(buf) || parsed.set(buf, {}).get(buf)
-  return m[how] || (m[how] = f(buf))
-}
-const bound = (k, l) => {
-  const t = k.e.lists[l].tiers[k.loaded[l]]
-  return t ? (k.exact ? 8 : 4) * k.e.lists[l].m * t.maxq : 0
+const decoded = (buf) => parsed.get(buf) || parsed.set(buf, readShard(buf)).get(buf)
+
+// The mask bit of the spelling a term was typed with: a word's by its spellings, a pair's
+// by the spellings of its two words (which the query always looks up too).
+function toneBit (e, t, byKey) {
+  if (t.variant == null) return 0
+  let i
+  if (e.key[0] === '2') {
+    const [f1, f2] = e.key.slice(1).split(' ')
+    const [t1, t2] = t.variant.split(' ')
+    const a = byKey.get('1' + f1)?.vars.indexOf(t1) ?? -1
+    const b = byKey.get('1' + f2)?.vars.indexOf(t2) ?? -1
+    i = a < 0 || b < 0 ? -1 : e.vars.indexOf(a * 32 + b)
+  } else i = e.vars.indexOf(t.variant)
+  return i < 0 ? 0 : 2 ** i
 }
 
 async function loadTerms (query, load) {
@@ -173,52 +172,42 @@ async function loadTerms (query, load) {
   const shardFiles = uniq(
     query.terms.flatMap((t) => covering(man.dirs, t.key, t.prefix).flatMap((d) => covering(dirs[d], t.key, t.prefix)))
   )
-  const entries = (await Promise.all(shardFiles.map((s) => load(`search/s/${s}.bin`, 1)))).flatMap((b) => decoded(b, 's', readShard))
-  const state = (e, t, exact) => {
-    const i = t.variant == null ? -1 : e.vars.indexOf(t.variant)
-    return {
-      e,
-      exact,
-      bit: i < 0 ? 0 : 2 ** i,
-      loaded: e.lists.map((l) => +(l.tiers.length > 0)),
-      p: e.lists.map((l) => (l.tiers[0] ? l.tiers[0].p.slice() : []))
-    }
-  }
+  const entries = (await Promise.all(shardFiles.map((s) => load(`search/s/${s}.bin`, 1)))).flatMap(decoded)
+  const byKey = new Map(entries.map((e) => [e.key, e]))
   const terms = query.terms.map((t) => {
-    const keys = []
-    const exp = []
-    for (const e of entries) {
-      if (e.key === t.key) keys.some((k) => k.exact) || keys.push(state(e, t, true))
-      else if (t.prefix && e.key.startsWith(t.key) && !exp.some((x) => x.key === e.key)) exp.push(e)
+    const e = byKey.get(t.key)
+    const keys = e ? [{ e, exact: true, bit: toneBit(e, t, byKey) }] : []
+    if (t.prefix) {
+      const exp = []
+      for (const x of entries) if (x.key !== t.key && x.key.startsWith(t.key) && !exp.some((y) => y.key === x.key)) exp.push(x)
+      exp.sort((a, b) => b.df - a.df || (a.key < b.key ? -1 : 1))
+      for (const x of exp.slice(0, 12)) keys.push({ e: x, exact: false, bit: 0 })
     }
-    const df = (e) => e.lists.reduce((s, l) => s + l.tiers.reduce((a, x) => a + x.count, 0), 0)
-    exp.sort((a, b) => df(b) - df(a) || (a.key < b.key ? -1 : 1))
-    return keys.concat(exp.slice(0, 12).map((e) => state(e, t, false)))
+    return keys
   })
   return { man, terms }
 }
 
+// Every matching page, best first: [{page, lb, block}] (lb: the score).
 function evaluate (query, terms) {
   const n = terms.length
-  // unit → row index; rows hold per-term best known weights (-1 = not seen), flat.
+  // unit → row index; rows hold per-term best weights, flat.
   const idx = [new Map(), new Map()]
   const rows = [[], []]
-  const bounds = [Array(n).fill(0), Array(n).fill(0)]
   terms.forEach((keys, ti) => {
     const qt = query.terms[ti]
     for (const k of keys) {
       for (let l = 0; l < 2; l++) {
-        bounds[l][ti] = Math.max(bounds[l][ti], bound(k, l))
-        const m = k.e.lists[l].m
+        const { m, p: ps } = k.e.lists[l]
         const ex = !k.exact ? 4 : qt.variant == null || !k.e.vars.length ? 8 : 0
         const ids = idx[l]
         const row = rows[l]
-        for (const p of k.p[l]) {
+        for (const p of ps) {
           const unit = p.page * 65536 + (l ? p.block : 65535)
           let i = ids.get(unit)
           if (i === undefined) {
             ids.set(unit, (i = ids.size))
-            for (let t = 0; t < n; t++) row.push(-1)
+            for (let t = 0; t < n; t++) row.push(0)
           }
           const w = (ex || (p.mask & k.bit ? 8 : 2)) * m * p.q
           if (w > row[i * n + ti]) row[i * n + ti] = w
@@ -226,75 +215,40 @@ function evaluate (query, terms) {
       }
     }
   })
-  const sums = (row, i, b) => {
-    let lb = 0
-    let ub = 0
-    for (let ti = 0; ti < n; ti++) {
-      const w = row[i * n + ti]
-      lb += Math.max(w, 0)
-      ub += w >= 0 && terms[ti].length === 1 ? w : Math.max(w, b[ti])
-    }
-    return [lb, ub]
+  const sum = (row, i) => {
+    let s = 0
+    for (let ti = 0; ti < n; ti++) s += row[i * n + ti]
+    return s
   }
-  const sum = (a) => a.reduce((x, y) => x + y, 0)
-  const unseenBlock = sum(bounds[1])
-  const pageBound = sum(bounds[0])
   const pages = new Map()
-  for (const [unit, i] of idx[0]) pages.set(Math.floor(unit / 65536), [...sums(rows[0], i, bounds[0]), 0, unseenBlock, null])
+  for (const [unit, i] of idx[0]) pages.set(Math.floor(unit / 65536), [sum(rows[0], i), 0, null])
   for (const [unit, i] of idx[1]) {
-    const [lb, ub] = sums(rows[1], i, bounds[1])
+    const s = sum(rows[1], i)
     const page = Math.floor(unit / 65536)
     const block = unit % 65536
     let e = pages.get(page)
-    if (!e) pages.set(page, (e = [0, pageBound, 0, unseenBlock, null]))
-    if (e[4] == null || lb > e[2] || (lb === e[2] && block < e[4])) (e[2] = lb), (e[4] = block)
-    e[3] = Math.max(e[3], ub)
+    if (!e) pages.set(page, (e = [0, 0, null]))
+    if (e[2] == null || s > e[1] || (s === e[1] && block < e[2])) (e[1] = s), (e[2] = block)
   }
-  const out = [...pages].map(([page, e]) => ({ page, lb: e[0] + e[2], ub: e[1] + e[3], block: e[4] }))
+  const out = [...pages].map(([page, e]) => ({ page, lb: e[0] + e[1], block: e[2] }))
   out.sort((a, b) => b.lb - a.lb || a.page - b.page)
-  return [out, pageBound + unseenBlock]
+  return out
 }
 
-function decided (c, unseen, k) {
-  if (c.length < k && unseen > 0) return false
-  for (let i = 0; i < Math.min(k, c.length); i++) {
-    const a = c[i]
-    if (a.lb <= unseen) return false
-    for (const b of c.slice(i + 1)) {
-      const tie = b.ub === a.lb && a.lb === a.ub && b.lb === b.ub && b.page > a.page
-      if (b.ub > a.lb || (b.ub === a.lb && !tie)) return false
-    }
-  }
-  return true
-}
-
-// Ranks pages: {query, cands: [{page, lb, block}], set}. `load(path, binary)` reads a file.
-export async function rank (raw, k = 10, load = web) {
+// Ranks pages: {query, cands: [{page, lb, block}], man}. `load(path, binary)` reads a file.
+export async function rank (raw, load = web) {
   const query = parse(raw)
   if (!query.terms.length) return { query, cands: [] }
   const { man, terms } = await loadTerms(query, load)
-  for (let round = 0; ; round++) {
-    const [cands, unseen] = evaluate(query, terms)
-    const best = Math.max(0, ...terms.flat().flatMap((key) => [bound(key, 0), bound(key, 1)]))
-    if (round === 3 || decided(cands, unseen, Math.max(k, 10)) || !best) return { query, cands, set: man.r }
-    const jobs = []
-    for (const key of terms.flat()) {
-      for (let l = 0; l < 2; l++) {
-        const b = bound(key, l)
-        if (!b || b * 2 < best) continue
-        const tier = key.e.lists[l].tiers[key.loaded[l]++]
-        jobs.push(load(tier.file, 1).then((buf) => key.p[l].push(...decoded(buf, `${l}${Math.min(key.e.vars.length, 2)}`, (b) => postings(reader(b), tier.count, l, key.e.vars.length)))))
-      }
-    }
-    await Promise.all(jobs)
-  }
+  return { query, cands: evaluate(query, terms), man }
 }
 
 // One result: {url, title, score, snippet, breadcrumb, heading}.
 export async function hit (ranked, c, load = web) {
+  const { r: set, rp, rg } = ranked.man
   const b = c.block ?? 0
-  const d = await load(`search/r/${ranked.set}/${c.page}-${Math.floor(b / 8)}.json`)
-  const s = d.b[b % 8] || [null, '', '']
+  const d = (await load(`search/r/${set}/${Math.floor(c.page / rp)}-${Math.floor(b / rg)}.json`))[c.page % rp]
+  const s = d.b[b % rg] || [null, '', '']
   const a = c.block == null ? null : s[0]
   return {
     url: a ? `${d.p}#${a}` : d.p,
@@ -307,7 +261,7 @@ export async function hit (ranked, c, load = web) {
 }
 
 export async function search (raw, limit = 10, load = web) {
-  const r = await rank(raw, limit, load)
+  const r = await rank(raw, load)
   return Promise.all(r.cands.slice(0, limit).map((c) => hit(r, c, load)))
 }
 
@@ -369,7 +323,7 @@ function ui () {
     if (!q.trim()) return list.replaceChildren(), (status.textContent = ''), (more.hidden = true)
     status.textContent = 'Đang tìm…'
     try {
-      const r = await rank(q, shown)
+      const r = await rank(q)
       const hits = await Promise.all(r.cands.slice(0, shown).map((c) => hit(r, c)))
       if (my !== seq) return
       list.replaceChildren(

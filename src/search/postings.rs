@@ -1,0 +1,338 @@
+//! The second step of building the index: each unit's words, adjacent pairs and document
+//! numbers as compact records grouped by their first word, and the BM25 term-frequency
+//! saturation that turns a count into a weight byte.
+//!
+//! Records are 8 bytes and never sorted as a whole: a chunk's records are bucketed by first
+//! word with a counting sort, so the records of one word, and of every pair it starts, are
+//! a few slices in page order that [`super::index`] reads together. A word's occurrences in
+//! a unit are summed here (a dense array per word is cheap); a pair's are not (a table of
+//! pairs per unit costs more than the records it saves), `index` sums them.
+
+use super::tuning::{B, K1, W_HEADING};
+use super::vocab::{Chunk, Key, BREAK, NO_BIT, OWN_NUMBER, PAGE_UNIT};
+
+/// A number posting: number id, global unit, weight.
+pub(super) type NumberPosting = (u32, u32, u8);
+
+/// Records of one chunk of pages.
+pub(super) struct Records {
+    /// Global index of the chunk's first unit.
+    pub(super) first_unit: u32,
+    /// The records of word `w` (its own and those of the pairs it starts) are
+    /// `recs[off[w]..off[w + 1]]`, in unit order.
+    pub(super) off: Vec<u32>,
+    pub(super) recs: Vec<u64>,
+    pub(super) numbers: Vec<NumberPosting>,
+}
+
+// Record layout: bits 0–15 the unit in the chunk, bit 24 set for a pair. A word has its
+// weight q in bits 16–23 and its spelling mask in bits 25–55; a pair occurrence has bit 16
+// set when it is in a heading, its spelling code (the bits of its two spellings, 5 bits
+// each) in bits 25–34 and its second word in bits 35–63.
+const PAIR: u64 = 1 << 24;
+const HEADING: u64 = 1 << 16;
+/// Words beyond this many cannot be the second word of a pair record.
+pub(super) const MAX_WORDS: usize = 1 << 29;
+
+fn word_rec(unit: u16, q: u8, mask: u32) -> u64 {
+    u64::from(unit) | u64::from(q) << 16 | u64::from(mask) << 25
+}
+
+fn pair_rec(unit: u16, heading: bool, code: u16, second: u32) -> u64 {
+    let h = if heading { HEADING } else { 0 };
+    u64::from(unit) | h | PAIR | u64::from(code) << 25 | u64::from(second) << 35
+}
+
+/// The unit of a record, in its chunk.
+pub(super) fn unit(r: u64) -> u32 {
+    (r & 0xffff) as u32
+}
+/// The weight of a word record.
+pub(super) fn q(r: u64) -> u8 {
+    (r >> 16) as u8
+}
+/// Whether a record is a pair occurrence.
+pub(super) fn is_pair(r: u64) -> bool {
+    r & PAIR != 0
+}
+/// What a pair occurrence adds to its term frequency.
+pub(super) fn weight(r: u64) -> u32 {
+    if r & HEADING != 0 {
+        W_HEADING
+    } else {
+        1
+    }
+}
+/// The spelling mask of a word record.
+pub(super) fn mask(r: u64) -> u32 {
+    ((r >> 25) & 0x7fff_ffff) as u32
+}
+/// The spelling code of a pair record: first spelling's bit × 32 + second's.
+pub(super) fn code(r: u64) -> u16 {
+    ((r >> 25) & 0x3ff) as u16
+}
+/// The second word of a pair record.
+pub(super) fn second(r: u64) -> u32 {
+    (r >> 35) as u32
+}
+
+/// The mask bit of a spelling (none for spellings beyond the named ones).
+fn bit_mask(bit: u8) -> u32 {
+    if bit == NO_BIT {
+        0
+    } else {
+        1 << bit
+    }
+}
+
+/// BM25 term-frequency saturation, quantized to 1–255.
+pub(super) fn saturate(tf: f64, len: f64, avg: f64) -> u8 {
+    let norm = 1.0 - B + B * len / avg.max(1.0);
+    let sat = tf * (K1 + 1.0) / (tf + K1 * norm);
+    (255.0 * sat / (K1 + 1.0)).round().clamp(1.0, 255.0) as u8
+}
+
+/// Frequencies below this and lengths below [`SHORT`] have their weight in a table.
+const SMALL_TF: usize = 16;
+/// See [`SMALL_TF`].
+const SHORT: usize = 1024;
+
+/// Where a unit is and how long it is.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Unit {
+    pub(super) page: u32,
+    pub(super) block: u16,
+    len: u16,
+}
+
+/// Every unit of the site, and the weights of the small term frequencies almost all terms
+/// have. Weights depend on a unit's kind and length only, so one small table serves every
+/// unit (a table per unit would miss the cache at every posting).
+pub(super) struct Units {
+    pub(super) all: Vec<Unit>,
+    /// Exact lengths of the units too long for `u16`.
+    long: std::collections::HashMap<u32, u32>,
+    /// Weights by kind (section, title), length below [`SHORT`] and frequency.
+    small: Vec<[u8; SMALL_TF]>,
+    /// Mean length of sections and of titles.
+    avg: [f64; 2],
+    /// Number of sections in the site (the N of idf).
+    pub(super) sections: f64,
+}
+
+impl Units {
+    /// Units as (page, block, length in tokens), in order.
+    pub(super) fn new(all: Vec<(u32, u16, u32)>) -> Self {
+        let mut sums = [0u64; 2];
+        let mut counts = [0u64; 2];
+        for &(_, block, len) in &all {
+            let k = usize::from(block == PAGE_UNIT);
+            sums[k] += u64::from(len);
+            counts[k] += 1;
+        }
+        let avg = [0, 1].map(|k| sums[k] as f64 / counts[k].max(1) as f64);
+        let small = (0..2 * SHORT)
+            .map(|i| {
+                let mut t = [0u8; SMALL_TF];
+                for (tf, q) in t.iter_mut().enumerate().skip(1) {
+                    *q = saturate(tf as f64, (i % SHORT) as f64, avg[i / SHORT]);
+                }
+                t
+            })
+            .collect();
+        let long = all
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| u.2 >= u32::from(u16::MAX))
+            .map(|(i, u)| (i as u32, u.2))
+            .collect();
+        Self {
+            all: all
+                .into_iter()
+                .map(|(page, block, len)| Unit {
+                    page,
+                    block,
+                    len: len.min(u32::from(u16::MAX)) as u16,
+                })
+                .collect(),
+            long,
+            small,
+            avg,
+            sections: counts[0] as f64,
+        }
+    }
+
+    /// The weight of a term occurring `tf` times (weighted) in unit `u`.
+    pub(super) fn q(&self, u: u32, tf: u32) -> u8 {
+        let unit = self.all[u as usize];
+        let kind = usize::from(unit.block == PAGE_UNIT);
+        let len = usize::from(unit.len);
+        if len < SHORT && (tf as usize) < SMALL_TF {
+            return self.small[kind * SHORT + len][tf as usize];
+        }
+        let len = match self.long.get(&u) {
+            Some(&l) => l,
+            None => u32::from(unit.len),
+        };
+        // Term frequencies are saturated long before 65535.
+        let tf = tf.min(u32::from(u16::MAX));
+        saturate(f64::from(tf), f64::from(len), self.avg[kind])
+    }
+}
+
+/// Scratch space of one worker, kept from chunk to chunk.
+#[derive(Default)]
+pub(super) struct Emitter {
+    tf: Vec<u32>,
+    masks: Vec<u32>,
+    touched: Vec<u32>,
+    raw: Vec<u64>,
+    firsts: Vec<u32>,
+    nums: Vec<(u32, u32)>,
+}
+
+/// Records of a chunk. `keys` maps the chunk's token ids, `number_ids` gives the two
+/// number terms of each of the chunk's numbers, `words` is the size of the vocabulary.
+pub(super) fn records(
+    em: &mut Emitter,
+    chunk: Chunk<'_>,
+    keys: &[Key],
+    number_ids: &[[u32; 2]],
+    words: usize,
+    units: &Units,
+    first_unit: u32,
+) -> Records {
+    em.tf.resize(words, 0);
+    em.masks.resize(words, 0);
+    em.raw.clear();
+    em.firsts.clear();
+    // About one record per word and one per pair of a unit.
+    em.raw.reserve(chunk.toks.len() * 3 / 2);
+    em.firsts.reserve(chunk.toks.len() * 3 / 2);
+    let Emitter {
+        tf,
+        masks,
+        touched,
+        raw,
+        firsts,
+        nums,
+    } = em;
+    let mut numbers = Vec::new();
+    let mut next_number = 0;
+    let mut start = 0usize;
+    for (u, unit) in chunk.units.iter().enumerate() {
+        let toks = &chunk.toks[start..unit.end as usize];
+        start = unit.end as usize;
+        let rel = u as u16;
+        let global = first_unit + u as u32;
+        let mut prev = Key { word: 0, bit: 0 };
+        let heading = unit.heading as usize;
+        for (i, &t) in toks.iter().enumerate() {
+            let k = keys[(t & !BREAK) as usize];
+            let f = k.word as usize;
+            let in_heading = i < heading;
+            if tf[f] == 0 {
+                touched.push(k.word);
+            }
+            tf[f] += if in_heading { W_HEADING } else { 1 };
+            masks[f] |= bit_mask(k.bit);
+            if t & BREAK == 0 {
+                let code = u16::from(prev.bit) << 5 | u16::from(k.bit);
+                raw.push(pair_rec(rel, in_heading, code, k.word));
+                firsts.push(prev.word);
+            }
+            prev = k;
+        }
+        for &f in touched.iter() {
+            let f = f as usize;
+            raw.push(word_rec(rel, units.q(global, tf[f]), masks[f]));
+            firsts.push(f as u32);
+            tf[f] = 0;
+            masks[f] = 0;
+        }
+        touched.clear();
+        // Document numbers of the unit.
+        while let Some((nu, _, w)) = chunk.numbers.get(next_number) {
+            if *nu as usize != u {
+                break;
+            }
+            for id in number_ids[next_number] {
+                match nums.iter_mut().find(|n| n.0 == id) {
+                    Some(n) => n.1 = n.1.saturating_add(*w),
+                    None => nums.push((id, *w)),
+                }
+            }
+            next_number += 1;
+        }
+        for (id, w) in nums.drain(..) {
+            let q = if unit.block == PAGE_UNIT || w == OWN_NUMBER {
+                255
+            } else {
+                units.q(global, w)
+            };
+            numbers.push((id, global, q));
+        }
+    }
+    drop(chunk);
+    // Counting sort by first word, keeping unit order.
+    let mut off = vec![0u32; words + 1];
+    for &f in firsts.iter() {
+        off[f as usize + 1] += 1;
+    }
+    for i in 1..off.len() {
+        off[i] += off[i - 1];
+    }
+    let mut at = off.clone();
+    let mut recs = vec![0u64; raw.len()];
+    for (&r, &f) in raw.iter().zip(firsts.iter()) {
+        let slot = &mut at[f as usize];
+        recs[*slot as usize] = r;
+        *slot += 1;
+    }
+    Records {
+        first_unit,
+        off,
+        recs,
+        numbers,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_keep_their_fields() {
+        let w = word_rec(65535, 200, 0x7fff_ffff);
+        assert_eq!(
+            (unit(w), q(w), is_pair(w), mask(w)),
+            (65535, 200, false, 0x7fff_ffff)
+        );
+        let p = pair_rec(3, true, 31 << 5 | 30, (MAX_WORDS - 1) as u32);
+        assert!(is_pair(p));
+        assert_eq!((unit(p), weight(p), code(p)), (3, W_HEADING, 31 << 5 | 30));
+        assert_eq!(second(p), (MAX_WORDS - 1) as u32);
+        assert_eq!(weight(pair_rec(0, false, 0, 0)), 1);
+    }
+
+    #[test]
+    fn more_occurrences_weigh_more_and_long_units_less() {
+        assert!(saturate(3.0, 10.0, 10.0) > saturate(1.0, 10.0, 10.0));
+        assert!(saturate(1.0, 100.0, 10.0) < saturate(1.0, 10.0, 10.0));
+        assert_eq!(saturate(1e9, 1.0, 10.0), 255);
+        let units = Units::new(vec![
+            (0, PAGE_UNIT, 4),
+            (0, 0, 10),
+            (0, 1, 30),
+            (1, 0, 70_000),
+        ]);
+        let avg = (10.0 + 30.0 + 70_000.0) / 3.0;
+        assert_eq!(units.sections, 3.0);
+        assert_eq!(units.q(1, 2), saturate(2.0, 10.0, avg));
+        assert_eq!(units.q(0, 3), saturate(3.0, 4.0, 4.0));
+        assert_eq!(units.q(2, 100_000), saturate(65535.0, 30.0, avg));
+        assert_eq!(units.q(3, 1), saturate(1.0, 70_000.0, avg));
+        let units = Units::new(vec![(0, 0, 10), (0, 1, 30)]);
+        assert!(units.q(0, 1) > units.q(1, 1));
+    }
+}
