@@ -42,6 +42,10 @@ impl Run {
         self.key_ends.push(self.keys.len() as u32);
         self.body_ends.push(self.bodies.len() as u32);
     }
+    /// Bytes of keys and entries.
+    pub(crate) fn bytes(&self) -> usize {
+        self.keys.len() + self.bodies.len()
+    }
     /// Terms as (key, encoded entry without the key).
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
         let mut k = 0;
@@ -112,9 +116,7 @@ impl Lists {
     /// Encodes the term: weights from idf, each list cut to its best [`MAX_POSTINGS`].
     fn encode(&mut self, run: &mut Run, kind: Kind, variants: Variants<'_>, units: &Units) {
         let df = self.page.len() + self.block.len();
-        let n = units.sections;
-        let dfb = self.block.len() as f64;
-        let idf = (1.0 + (n - dfb + 0.5) / (dfb + 0.5)).ln();
+        let idf = units.idf(self.block.len());
         let pair = if kind == Kind::Pair { W_PAIR } else { 1.0 };
         let m_block = match kind {
             Kind::Number => W_CITE,
@@ -171,6 +173,42 @@ fn keep_best(list: &mut Vec<Posting>) {
     });
 }
 
+/// Where each word's records are: (records, from, to) for every bucket that has some.
+/// Read once in bucket order, so that a word's task does not look into every bucket.
+struct Slices {
+    start: Vec<u32>,
+    items: Vec<(u32, u32, u32)>,
+}
+
+impl Slices {
+    fn new(records: &[Records], words: usize) -> Self {
+        let mut start = vec![0u32; words + 1];
+        for r in records {
+            for w in 0..words {
+                start[w + 1] += u32::from(r.off[w] != r.off[w + 1]);
+            }
+        }
+        for w in 0..words {
+            start[w + 1] += start[w];
+        }
+        let mut at = start.clone();
+        let mut items = vec![(0, 0, 0); start[words] as usize];
+        for (i, r) in records.iter().enumerate() {
+            for w in 0..words {
+                if r.off[w] != r.off[w + 1] {
+                    items[at[w] as usize] = (i as u32, r.off[w], r.off[w + 1]);
+                    at[w] += 1;
+                }
+            }
+        }
+        Self { start, items }
+    }
+
+    fn of(&self, w: u32) -> &[(u32, u32, u32)] {
+        &self.items[self.start[w as usize] as usize..self.start[w as usize + 1] as usize]
+    }
+}
+
 /// Scratch space of one worker.
 #[derive(Default)]
 struct Scratch {
@@ -192,15 +230,16 @@ fn finish_word(
     w: u32,
     vocab: &Vocab,
     records: &[Records],
+    slices: &Slices,
     units: &Units,
 ) -> (Run, Run) {
     let words = &mut Run::default();
     let mut pairs = Run::default();
     s.lists.clear();
     s.pairs.clear();
-    for r in records {
-        let slice = &r.recs[r.off[w as usize] as usize..r.off[w as usize + 1] as usize];
-        for &rec in slice {
+    for &(i, from, to) in slices.of(w) {
+        let r = &records[i as usize];
+        for &rec in &r.recs[from as usize..to as usize] {
             let unit = r.first_unit + postings::unit(rec);
             if postings::is_pair(rec) {
                 let rank = vocab.rank[postings::second(rec) as usize];
@@ -302,9 +341,12 @@ fn finish_word(
     (std::mem::take(words), pairs)
 }
 
-/// Splits the pages into chunks: a few per thread, each under 65,536 units.
+/// Pages per chunk (chunks are tokenized in parallel, each with its own table of tokens).
+const CHUNK_PAGES: usize = 1024;
+
+/// Splits the pages into chunks of [`CHUNK_PAGES`], each under 65,536 units.
 fn chunk_ranges(docs: &[SearchDoc]) -> Vec<std::ops::Range<usize>> {
-    let per = (docs.len() / (rayon::current_num_threads() * 4)).clamp(16, 1024);
+    let per = CHUNK_PAGES;
     let mut out = Vec::new();
     let mut start = 0;
     let mut units = 0usize;
@@ -358,7 +400,7 @@ pub(crate) fn build(docs: &[SearchDoc]) -> Built {
         .collect();
     let (vocab, keymaps) = vocab::merge(&chunks);
     assert!(
-        vocab.folded.len() < postings::MAX_WORDS,
+        vocab.folded.len() < vocab::MAX_WORDS,
         "more distinct words than the index can hold"
     );
 
@@ -408,14 +450,16 @@ pub(crate) fn build(docs: &[SearchDoc]) -> Built {
                 postings::records(em, chunk, &keys, &nums, words, &units, first)
             },
         )
+        .flatten_iter()
         .collect();
 
     let numbers = number_terms(&number_keys_list, &records, &units);
+    let slices = Slices::new(&records, words);
     let finished: Vec<(Run, Run)> = vocab
         .by_rank
         .par_iter()
         .map_init(Scratch::default, |s, &w| {
-            finish_word(s, w, &vocab, &records, &units)
+            finish_word(s, w, &vocab, &records, &slices, &units)
         })
         .collect();
     drop(records);

@@ -14,9 +14,9 @@ use super::vocab::{Chunk, Key, BREAK, NO_BIT, OWN_NUMBER, PAGE_UNIT};
 /// A number posting: number id, global unit, weight.
 pub(super) type NumberPosting = (u32, u32, u8);
 
-/// Records of one chunk of pages.
+/// Records of a few consecutive units.
 pub(super) struct Records {
-    /// Global index of the chunk's first unit.
+    /// Global index of the first unit.
     pub(super) first_unit: u32,
     /// The records of word `w` (its own and those of the pairs it starts) are
     /// `recs[off[w]..off[w + 1]]`, in unit order.
@@ -25,14 +25,12 @@ pub(super) struct Records {
     pub(super) numbers: Vec<NumberPosting>,
 }
 
-// Record layout: bits 0–15 the unit in the chunk, bit 24 set for a pair. A word has its
+// Record layout: bits 0–15 the unit (after the first), bit 24 set for a pair. A word has its
 // weight q in bits 16–23 and its spelling mask in bits 25–55; a pair occurrence has bit 16
 // set when it is in a heading, its spelling code (the bits of its two spellings, 5 bits
 // each) in bits 25–34 and its second word in bits 35–63.
 const PAIR: u64 = 1 << 24;
 const HEADING: u64 = 1 << 16;
-/// Words beyond this many cannot be the second word of a pair record.
-pub(super) const MAX_WORDS: usize = 1 << 29;
 
 fn word_rec(unit: u16, q: u8, mask: u32) -> u64 {
     u64::from(unit) | u64::from(q) << 16 | u64::from(mask) << 25
@@ -43,7 +41,7 @@ fn pair_rec(unit: u16, heading: bool, code: u16, second: u32) -> u64 {
     u64::from(unit) | h | PAIR | u64::from(code) << 25 | u64::from(second) << 35
 }
 
-/// The unit of a record, in its chunk.
+/// The unit of a record, after the first of its [`Records`].
 pub(super) fn unit(r: u64) -> u32 {
     (r & 0xffff) as u32
 }
@@ -92,6 +90,15 @@ pub(super) fn saturate(tf: f64, len: f64, avg: f64) -> u8 {
     (255.0 * sat / (K1 + 1.0)).round().clamp(1.0, 255.0) as u8
 }
 
+/// BM25 inverse document frequency among `n` sections.
+fn idf(n: f64, df: usize) -> f64 {
+    let df = df as f64;
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+/// Section counts below this have their idf in a table.
+const SMALL_DF: usize = 4096;
+
 /// Frequencies below this and lengths below [`SHORT`] have their weight in a table.
 const SMALL_TF: usize = 16;
 /// See [`SMALL_TF`].
@@ -117,7 +124,9 @@ pub(super) struct Units {
     /// Mean length of sections and of titles.
     avg: [f64; 2],
     /// Number of sections in the site (the N of idf).
-    pub(super) sections: f64,
+    sections: f64,
+    /// idf of the small section counts most terms have.
+    idf: Vec<f64>,
 }
 
 impl Units {
@@ -159,6 +168,15 @@ impl Units {
             small,
             avg,
             sections: counts[0] as f64,
+            idf: (0..SMALL_DF).map(|df| idf(counts[0] as f64, df)).collect(),
+        }
+    }
+
+    /// Inverse document frequency of a term in `df` sections.
+    pub(super) fn idf(&self, df: usize) -> f64 {
+        match self.idf.get(df) {
+            Some(&idf) => idf,
+            None => idf(self.sections, df),
         }
     }
 
@@ -191,8 +209,38 @@ pub(super) struct Emitter {
     nums: Vec<(u32, u32)>,
 }
 
-/// Records of a chunk. `keys` maps the chunk's token ids, `number_ids` gives the two
-/// number terms of each of the chunk's numbers, `words` is the size of the vocabulary.
+impl Emitter {
+    /// Buckets the records emitted so far by first word; they start at `first_unit`.
+    fn bucket(&mut self, words: usize, first_unit: u32, numbers: Vec<NumberPosting>) -> Records {
+        let mut off = vec![0u32; words + 1];
+        for &f in &self.firsts {
+            off[f as usize + 1] += 1;
+        }
+        for i in 1..off.len() {
+            off[i] += off[i - 1];
+        }
+        let mut at = off.clone();
+        let mut recs = vec![0u64; self.raw.len()];
+        for (&r, &f) in self.raw.iter().zip(&self.firsts) {
+            let slot = &mut at[f as usize];
+            recs[*slot as usize] = r;
+            *slot += 1;
+        }
+        self.raw.clear();
+        self.firsts.clear();
+        Records {
+            first_unit,
+            off,
+            recs,
+            numbers,
+        }
+    }
+}
+
+/// Records of a chunk, in buckets of a few units each (one bucket's records fit in the L2
+/// cache while they are bucketed). `keys` maps the chunk's token ids, `number_ids` gives
+/// the two number terms of each of the chunk's numbers, `words` is the size of the
+/// vocabulary.
 pub(super) fn records(
     em: &mut Emitter,
     chunk: Chunk<'_>,
@@ -201,45 +249,55 @@ pub(super) fn records(
     words: usize,
     units: &Units,
     first_unit: u32,
-) -> Records {
+) -> Vec<Records> {
+    // Records per bucket: enough that the bucket offsets (one per word) stay small next
+    // to the records.
+    let flush_at = (4 * words).max(1 << 16);
     em.tf.resize(words, 0);
     em.masks.resize(words, 0);
     em.raw.clear();
     em.firsts.clear();
-    // About one record per word and one per pair of a unit.
-    em.raw.reserve(chunk.toks.len() * 3 / 2);
-    em.firsts.reserve(chunk.toks.len() * 3 / 2);
-    let Emitter {
-        tf,
-        masks,
-        touched,
-        raw,
-        firsts,
-        nums,
-    } = em;
+    let mut out = Vec::new();
     let mut numbers = Vec::new();
     let mut next_number = 0;
     let mut start = 0usize;
+    let mut from = 0;
     for (u, unit) in chunk.units.iter().enumerate() {
+        if em.raw.len() >= flush_at || u - from > usize::from(u16::MAX) {
+            out.push(em.bucket(
+                words,
+                first_unit + from as u32,
+                std::mem::take(&mut numbers),
+            ));
+            from = u;
+        }
+        let Emitter {
+            tf,
+            masks,
+            touched,
+            raw,
+            firsts,
+            nums,
+        } = em;
         let toks = &chunk.toks[start..unit.end as usize];
         start = unit.end as usize;
-        let rel = u as u16;
+        let rel = (u - from) as u16;
         let global = first_unit + u as u32;
-        let mut prev = Key { word: 0, bit: 0 };
+        let mut prev = Key::new(0, 0);
         let heading = unit.heading as usize;
         for (i, &t) in toks.iter().enumerate() {
             let k = keys[(t & !BREAK) as usize];
-            let f = k.word as usize;
+            let f = k.word() as usize;
             let in_heading = i < heading;
             if tf[f] == 0 {
-                touched.push(k.word);
+                touched.push(k.word());
             }
             tf[f] += if in_heading { W_HEADING } else { 1 };
-            masks[f] |= bit_mask(k.bit);
+            masks[f] |= bit_mask(k.bit());
             if t & BREAK == 0 {
-                let code = u16::from(prev.bit) << 5 | u16::from(k.bit);
-                raw.push(pair_rec(rel, in_heading, code, k.word));
-                firsts.push(prev.word);
+                let code = u16::from(prev.bit()) << 5 | u16::from(k.bit());
+                raw.push(pair_rec(rel, in_heading, code, k.word()));
+                firsts.push(prev.word());
             }
             prev = k;
         }
@@ -273,28 +331,8 @@ pub(super) fn records(
             numbers.push((id, global, q));
         }
     }
-    drop(chunk);
-    // Counting sort by first word, keeping unit order.
-    let mut off = vec![0u32; words + 1];
-    for &f in firsts.iter() {
-        off[f as usize + 1] += 1;
-    }
-    for i in 1..off.len() {
-        off[i] += off[i - 1];
-    }
-    let mut at = off.clone();
-    let mut recs = vec![0u64; raw.len()];
-    for (&r, &f) in raw.iter().zip(firsts.iter()) {
-        let slot = &mut at[f as usize];
-        recs[*slot as usize] = r;
-        *slot += 1;
-    }
-    Records {
-        first_unit,
-        off,
-        recs,
-        numbers,
-    }
+    out.push(em.bucket(words, first_unit + from as u32, numbers));
+    out
 }
 
 #[cfg(test)]
@@ -308,10 +346,11 @@ mod tests {
             (unit(w), q(w), is_pair(w), mask(w)),
             (65535, 200, false, 0x7fff_ffff)
         );
-        let p = pair_rec(3, true, 31 << 5 | 30, (MAX_WORDS - 1) as u32);
+        let last = (super::super::vocab::MAX_WORDS - 1) as u32;
+        let p = pair_rec(3, true, 31 << 5 | 30, last);
         assert!(is_pair(p));
         assert_eq!((unit(p), weight(p), code(p)), (3, W_HEADING, 31 << 5 | 30));
-        assert_eq!(second(p), (MAX_WORDS - 1) as u32);
+        assert_eq!(second(p), last);
         assert_eq!(weight(pair_rec(0, false, 0, 0)), 1);
     }
 
@@ -327,7 +366,8 @@ mod tests {
             (1, 0, 70_000),
         ]);
         let avg = (10.0 + 30.0 + 70_000.0) / 3.0;
-        assert_eq!(units.sections, 3.0);
+        assert_eq!(units.idf(5000), idf(3.0, 5000));
+        assert_eq!(units.idf(1), idf(3.0, 1));
         assert_eq!(units.q(1, 2), saturate(2.0, 10.0, avg));
         assert_eq!(units.q(0, 3), saturate(3.0, 4.0, 4.0));
         assert_eq!(units.q(2, 100_000), saturate(65535.0, 30.0, avg));

@@ -11,14 +11,95 @@ use super::tuning::{GROUP, RESULT_PAGES};
 use super::SearchDoc;
 use rayon::prelude::*;
 
-/// One page of a result file: path, title, breadcrumb, `[anchor, heading, text]` per
-/// section of the file's group.
-#[derive(serde::Serialize)]
-struct ResultPage<'a> {
-    p: &'a str,
-    t: &'a str,
-    c: &'a [String],
-    b: Vec<(Option<&'a str>, &'a str, &'a str)>,
+/// Appends `s` as a JSON string. Section text is most of the index's bytes, so the scan
+/// looks at eight bytes at a time for the three things JSON escapes (`"`, `\\`, controls).
+fn json_string(out: &mut Vec<u8>, s: &str) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH != 0;
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let mut done = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(w) = bytes.get(i..i + 8) {
+            let v = u64::from_le_bytes(w.try_into().expect("8 bytes"));
+            let below_space = v.wrapping_sub(ONES * 0x20) & !v & HIGH != 0;
+            if !below_space && !has_zero(v ^ (ONES * 0x22)) && !has_zero(v ^ (ONES * 0x5c)) {
+                i += 8;
+                continue;
+            }
+        }
+        let end = (i + 8).min(bytes.len());
+        for (k, &b) in bytes.iter().enumerate().take(end).skip(i) {
+            let escaped: &[u8] = match b {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                0x08 => b"\\b",
+                0x0c => b"\\f",
+                0..=0x1f => b"",
+                _ => continue,
+            };
+            out.extend_from_slice(&bytes[done..k]);
+            if escaped.is_empty() {
+                out.extend_from_slice(format!("\\u{b:04x}").as_bytes());
+            } else {
+                out.extend_from_slice(escaped);
+            }
+            done = k + 1;
+        }
+        i = end;
+    }
+    out.extend_from_slice(&bytes[done..]);
+    out.push(b'"');
+}
+
+/// A result file: per page `{"p": path, "t": title, "c": breadcrumb, "b": sections}`, a
+/// section `[anchor or null, heading, text]`, for the sections of group `g`.
+fn result_file(pages: &[SearchDoc], g: usize) -> Vec<u8> {
+    let size: usize = pages
+        .iter()
+        .flat_map(|d| d.sections.iter().skip(g * GROUP).take(GROUP))
+        .map(|s| s.text.len() + s.heading.len() + 32)
+        .sum();
+    let mut out = Vec::with_capacity(size + 256 * pages.len());
+    out.push(b'[');
+    for (i, doc) in pages.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"p\":");
+        json_string(&mut out, &doc.path);
+        out.extend_from_slice(b",\"t\":");
+        json_string(&mut out, &doc.title);
+        out.extend_from_slice(b",\"c\":[");
+        for (k, c) in doc.breadcrumb.iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            json_string(&mut out, c);
+        }
+        out.extend_from_slice(b"],\"b\":[");
+        for (k, s) in doc.sections.iter().skip(g * GROUP).take(GROUP).enumerate() {
+            out.extend_from_slice(if k > 0 { b",[" } else { b"[" });
+            match &s.anchor {
+                Some(a) => json_string(&mut out, a),
+                None => out.extend_from_slice(b"null"),
+            }
+            out.push(b',');
+            json_string(&mut out, &s.heading);
+            out.push(b',');
+            json_string(&mut out, &s.text);
+            out.push(b']');
+        }
+        out.extend_from_slice(b"]}");
+    }
+    out.push(b']');
+    out
 }
 
 /// The result files (paths under `search/r/`) and the name of their set.
@@ -35,22 +116,7 @@ pub(super) fn files(docs: &[SearchDoc]) -> (String, Vec<(String, Vec<u8>)>) {
                 .unwrap_or(0)
                 .max(1);
             (0..groups).map(move |g| {
-                let value: Vec<ResultPage<'_>> = pages
-                    .iter()
-                    .map(|doc| ResultPage {
-                        p: &doc.path,
-                        t: &doc.title,
-                        c: &doc.breadcrumb,
-                        b: doc
-                            .sections
-                            .iter()
-                            .skip(g * GROUP)
-                            .take(GROUP)
-                            .map(|s| (s.anchor.as_deref(), s.heading.as_str(), s.text.as_str()))
-                            .collect(),
-                    })
-                    .collect();
-                let bytes = serde_json::to_vec(&value).expect("result serializes");
+                let bytes = result_file(pages, g);
                 let hash = blake3::hash(&bytes);
                 (format!("{k}-{g}.json"), bytes, hash)
             })
@@ -82,6 +148,20 @@ mod tests {
             .map(|(h, t)| (h.as_str(), t.as_str()))
             .collect();
         crate::search::test_doc(i, &format!("Trang {i}"), &refs)
+    }
+
+    #[test]
+    fn strings_are_escaped_as_json_wants() {
+        for s in [
+            "",
+            "a\"b\\c\nd\u{1}e\u{1f}\u{8}\u{c}",
+            "Văn hóa công vụ là gì? \"trích\" dẫn, dòng\tmới\r\n",
+            &"0123456789\"".repeat(5),
+        ] {
+            let mut out = Vec::new();
+            json_string(&mut out, s);
+            assert_eq!(out, serde_json::to_vec(s).unwrap(), "{s:?}");
+        }
     }
 
     #[test]

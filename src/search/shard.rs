@@ -26,7 +26,7 @@
 //! A list holds a term's [`MAX_POSTINGS`] best postings (by weight), no more: one file per
 //! term lookup, no deeper tiers to fetch.
 
-use super::index::{Built, Posting};
+use super::index::{Built, Posting, Run};
 use super::results;
 use super::tuning::{DIR_SHARDS, GROUP, MAX_POSTINGS, RESULT_PAGES, SHARD_BYTES};
 use super::SearchDoc;
@@ -126,13 +126,15 @@ pub(crate) fn encode_term(
     }
 }
 
-/// Cuts the built index into files.
-pub(crate) fn write(built: Built, docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
-    // Shards: consecutive terms until one passes SHARD_BYTES.
-    let mut shards: Vec<(String, Vec<u8>)> = Vec::new();
+/// Bytes of terms cut into shards by one task.
+const SEGMENT_BYTES: usize = 64 * SHARD_BYTES;
+
+/// Cuts consecutive runs of terms into shards: (first key, bytes).
+fn cut(runs: &[Run]) -> Vec<(String, Vec<u8>)> {
+    let mut shards = Vec::new();
     let mut shard = Vec::new();
     let mut count = 0u64;
-    let mut first = String::new();
+    let mut first = "";
     let mut prev: &str = "";
     let mut flush = |shard: &mut Vec<u8>, count: &mut u64, first: &str| {
         if *count > 0 {
@@ -143,9 +145,9 @@ pub(crate) fn write(built: Built, docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> 
             *count = 0;
         }
     };
-    for (key, body) in built.runs.iter().flat_map(|r| r.iter()) {
+    for (key, body) in runs.iter().flat_map(Run::iter) {
         if count == 0 {
-            first = key.to_owned();
+            first = key;
             prev = "";
         }
         let shared = prev
@@ -159,16 +161,44 @@ pub(crate) fn write(built: Built, docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> 
         count += 1;
         prev = key;
         if shard.len() >= SHARD_BYTES {
-            flush(&mut shard, &mut count, &first);
+            flush(&mut shard, &mut count, first);
         }
     }
-    flush(&mut shard, &mut count, &first);
+    flush(&mut shard, &mut count, first);
+    shards
+}
+
+/// Cuts the built index into files.
+pub(crate) fn write(built: Built, docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
+    // Runs are cut into shards in parallel, a segment of consecutive runs each: a shard
+    // never spans two segments. Segments are cut by size alone, so the files do not depend
+    // on the number of threads.
+    let mut segments: Vec<&[Run]> = Vec::new();
+    let mut from = 0;
+    let mut size = 0;
+    for (i, run) in built.runs.iter().enumerate() {
+        size += run.bytes();
+        if size >= SEGMENT_BYTES {
+            segments.push(&built.runs[from..=i]);
+            from = i + 1;
+            size = 0;
+        }
+    }
+    segments.push(&built.runs[from..]);
+    let shards: Vec<(String, Vec<u8>, String)> = segments
+        .into_par_iter()
+        .flat_map_iter(|runs| {
+            cut(runs).into_iter().map(|(first, bytes)| {
+                let hash = hash_hex(&bytes, 12);
+                (first, bytes, hash)
+            })
+        })
+        .collect();
     drop(built);
 
-    let hashes: Vec<String> = shards.par_iter().map(|s| hash_hex(&s.1, 12)).collect();
     let mut files: Vec<(String, Vec<u8>)> = Vec::with_capacity(shards.len() * 2);
     let mut listed: Vec<(String, String)> = Vec::with_capacity(shards.len());
-    for ((first, bytes), hash) in shards.into_iter().zip(hashes) {
+    for (first, bytes, hash) in shards {
         files.push((format!("search/s/{hash}.bin"), bytes));
         listed.push((first, hash));
     }

@@ -24,23 +24,32 @@ pub(super) const BREAK: u32 = 1 << 31;
 /// Weight of a page's own document number (a page-level posting of the highest weight).
 pub(super) const OWN_NUMBER: u32 = u32::MAX;
 
+const fn pack_masks() -> [u128; 17] {
+    let mut m = [0u128; 17];
+    let mut len = 1;
+    while len < 16 {
+        m[len] = (1u128 << (8 * len)) - 1;
+        len += 1;
+    }
+    m[16] = u128::MAX;
+    m
+}
+
+/// Masks of the first `len` bytes of a little-endian `u128`.
+static PACK_MASKS: [u128; 17] = pack_masks();
+
 /// A token of at most 16 bytes as an integer: its bytes, zero-padded (text holds no zero
 /// byte, so the integer is unique). `at` is where the token starts in `text`.
-fn pack(text: &str, at: usize, len: usize) -> u128 {
-    let bytes = text.as_bytes();
-    let word = match bytes.get(at..at + 16) {
+fn pack(text: &[u8], at: usize, len: usize) -> u128 {
+    let word = match text.get(at..at + 16) {
         Some(b) => u128::from_le_bytes(b.try_into().expect("16 bytes")),
         None => {
             let mut buf = [0u8; 16];
-            buf[..len].copy_from_slice(&bytes[at..at + len]);
+            buf[..len].copy_from_slice(&text[at..at + len]);
             u128::from_le_bytes(buf)
         }
     };
-    if len == 16 {
-        word
-    } else {
-        word & ((1u128 << (8 * len)) - 1)
-    }
+    word & PACK_MASKS[len]
 }
 
 /// Interns the tokens of a text to dense ids in first-seen order. Vietnamese syllables
@@ -71,14 +80,14 @@ impl<'a> Table<'a> {
         }
     }
 
-    /// The id of `text[at..at + len]`, added if new.
-    pub(super) fn id_at(&mut self, text: &'a str, at: usize, len: usize) -> u32 {
-        let s = &text[at..at + len];
+    /// The id of `token`, which starts at byte `at` of `text`; added if new.
+    pub(super) fn id_at(&mut self, token: &'a str, text: &[u8], at: usize) -> u32 {
+        let len = token.len();
         if len > 16 {
             let next = self.strs.len() as u32;
-            let id = *self.long.entry(s).or_insert(next);
+            let id = *self.long.entry(token).or_insert(next);
             if id == next {
-                self.strs.push(s);
+                self.strs.push(token);
                 self.packed.push(0);
             }
             return id;
@@ -94,7 +103,7 @@ impl<'a> Table<'a> {
             }
         }
         let id = self.strs.len() as u32;
-        self.strs.push(s);
+        self.strs.push(token);
         self.packed.push(key);
         self.slots[i] = id + 1;
         if self.packed.len() * 2 > self.slots.len() {
@@ -105,7 +114,7 @@ impl<'a> Table<'a> {
 
     /// The id of `s`, added if new.
     pub(super) fn id(&mut self, s: &'a str) -> u32 {
-        self.id_at(s, 0, s.len())
+        self.id_at(s, s.as_bytes(), 0)
     }
 
     fn grow(&mut self) {
@@ -172,7 +181,7 @@ impl<'a> Chunk<'a> {
         let before = self.toks.len();
         let mut end = None;
         for t in text::tokens(text) {
-            let id = self.table.id_at(text, t.start, t.text.len());
+            let id = self.table.id_at(t.text, text.as_bytes(), t.start);
             if id as usize == self.counts.len() {
                 self.counts.push(0);
             }
@@ -233,11 +242,24 @@ pub(super) fn tokenize(first_page: u32, docs: &[SearchDoc]) -> Chunk<'_> {
     c
 }
 
-/// What the index knows of a token: its word and the bit of its spelling.
+/// What the index knows of a token: its word and the bit of its spelling, in 4 bytes (the
+/// table of a chunk's tokens is read at every token, so it should stay in the L1 cache).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Key {
-    pub(super) word: u32,
-    pub(super) bit: u8,
+pub(super) struct Key(u32);
+
+/// Words beyond this many cannot be told apart by a [`Key`].
+pub(super) const MAX_WORDS: usize = 1 << 27;
+
+impl Key {
+    pub(super) fn new(word: u32, bit: u8) -> Self {
+        Self(word << 5 | u32::from(bit))
+    }
+    pub(super) fn word(self) -> u32 {
+        self.0 >> 5
+    }
+    pub(super) fn bit(self) -> u8 {
+        (self.0 & 31) as u8
+    }
 }
 
 /// Every word of the site with its spellings.
@@ -310,10 +332,10 @@ pub(super) fn merge(chunks: &[Chunk<'_>]) -> (Vocab, Vec<Vec<Key>>) {
         .zip(&token_word)
         .map(|((_, t), &w)| {
             let i = variants[w as usize].iter().position(|v| v == t);
-            Key {
-                word: w,
-                bit: i.filter(|&i| i < MAX_VARIANTS).map_or(NO_BIT, |i| i as u8),
-            }
+            Key::new(
+                w,
+                i.filter(|&i| i < MAX_VARIANTS).map_or(NO_BIT, |i| i as u8),
+            )
         })
         .collect();
     let variants = variants
@@ -362,8 +384,8 @@ mod tests {
         assert_eq!(t.id("mới"), 3001);
         // Inside a longer text, a token is the same token.
         let text = "x mới, w12";
-        assert_eq!(t.id_at(text, 2, "mới".len()), 3001);
-        assert_eq!(t.id_at(text, text.len() - 3, 3), 12);
+        assert_eq!(t.id_at("mới", text.as_bytes(), 2), 3001);
+        assert_eq!(t.id_at("w12", text.as_bytes(), text.len() - 3), 12);
     }
 
     #[test]
@@ -404,7 +426,7 @@ mod tests {
             "most frequent first, ties by spelling"
         );
         let dê = keys[0][chunk.table.strs.iter().position(|s| *s == "dê").unwrap()];
-        assert_eq!((dê.word, dê.bit), (de as u32, 0));
+        assert_eq!((dê.word(), dê.bit()), (de as u32, 0));
         let order: Vec<&str> = vocab
             .by_rank
             .iter()

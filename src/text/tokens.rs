@@ -277,15 +277,22 @@ mod tests {
                 .chars()
                 .collect();
         let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut tokens = 0;
         for _ in 0..20_000 {
             let mut text = String::new();
-            for _ in 0..(seed % 12) {
+            let mut next = || {
                 seed ^= seed << 13;
                 seed ^= seed >> 7;
                 seed ^= seed << 17;
-                text.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+                seed
+            };
+            for _ in 0..next() % 12 {
+                text.push(alphabet[(next() % alphabet.len() as u64) as usize]);
             }
-            assert_eq!(fast(&text), reference(&text), "{text:?}");
+            let want = reference(&text);
+            tokens += want.len();
+            assert_eq!(fast(&text), want, "{text:?}");
         }
+        assert!(tokens > 20_000, "{tokens} tokens");
     }
 }
