@@ -113,7 +113,8 @@ impl Lists {
         });
     }
 
-    /// Encodes the term: weights from idf, each list cut to its best [`MAX_POSTINGS`].
+    /// Encodes the term: weights from idf, each list cut to [`MAX_POSTINGS`] (see
+    /// [`keep_best`]).
     fn encode(&mut self, run: &mut Run, kind: Kind, variants: Variants<'_>, units: &Units) {
         let df = self.page.len() + self.block.len();
         let idf = units.idf(self.block.len());
@@ -138,39 +139,71 @@ impl Lists {
                 multiplier(idf, m_block)
             },
         ];
-        keep_best(&mut self.page);
-        keep_best(&mut self.block);
+        keep_best(&mut self.page, &mut self.block, m);
         encode_term(&mut run.bodies, df, variants, [&self.page, &self.block], m);
         run.end();
     }
 }
 
-/// Keeps a list's [`MAX_POSTINGS`] heaviest postings (ties: the earlier pages), in page
-/// order. Weights are bytes, so a histogram finds the cut in two passes and no sort.
-fn keep_best(list: &mut Vec<Posting>) {
-    if list.len() <= MAX_POSTINGS {
+/// Cuts a term's lists to [`MAX_POSTINGS`] each, keeping the postings of the pages the
+/// term weighs most in: its title weight plus its best section's (what it adds to a page's
+/// score), then the posting's own weight, then the earlier page. Cutting by the posting's
+/// weight alone would keep, among the many titles that weigh the same, the first pages of
+/// the site rather than those whose text has the term too.
+fn keep_best(page: &mut Vec<Posting>, block: &mut Vec<Posting>, m: [u32; 2]) {
+    if page.len() <= MAX_POSTINGS && block.len() <= MAX_POSTINGS {
         return;
     }
-    let mut hist = [0usize; 256];
-    for p in list.iter() {
-        hist[usize::from(p.q)] += 1;
-    }
-    let mut heavier = 0;
-    let mut cut = 255;
-    while heavier + hist[cut] < MAX_POSTINGS {
-        heavier += hist[cut];
-        cut -= 1;
-    }
-    let cut = cut as u8;
-    let mut room = MAX_POSTINGS - heavier;
-    list.retain(|p| {
-        if p.q > cut {
-            return true;
+    // Weight per page, by page (both lists are in page order).
+    let mut weights: Vec<(u32, u64)> = Vec::with_capacity(page.len() + block.len());
+    let (mut i, mut j) = (0, 0);
+    while i < page.len() || j < block.len() {
+        let p = match (page.get(i), block.get(j)) {
+            (Some(a), Some(b)) => a.page.min(b.page),
+            (Some(a), None) => a.page,
+            (None, Some(b)) => b.page,
+            (None, None) => break,
+        };
+        let mut w = 0u64;
+        if page.get(i).is_some_and(|x| x.page == p) {
+            w += u64::from(m[0]) * u64::from(page[i].q);
+            i += 1;
         }
-        let keep = p.q == cut && room > 0;
-        room -= usize::from(keep);
-        keep
-    });
+        let mut best = 0;
+        while let Some(x) = block.get(j).filter(|x| x.page == p) {
+            best = best.max(x.q);
+            j += 1;
+        }
+        weights.push((p, w + u64::from(m[1]) * u64::from(best)));
+    }
+    for list in [page, block] {
+        if list.len() <= MAX_POSTINGS {
+            continue;
+        }
+        let mut at = 0;
+        let mut keys: Vec<(u64, u8, u32)> = list
+            .iter()
+            .enumerate()
+            .map(|(k, x)| {
+                while weights[at].0 != x.page {
+                    at += 1;
+                }
+                (weights[at].1, x.q, k as u32)
+            })
+            .collect();
+        keys.select_nth_unstable_by(MAX_POSTINGS - 1, |a, b| {
+            b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2))
+        });
+        let mut keep = vec![false; list.len()];
+        for k in &keys[..MAX_POSTINGS] {
+            keep[k.2 as usize] = true;
+        }
+        let mut k = 0;
+        list.retain(|_| {
+            k += 1;
+            keep[k - 1]
+        });
+    }
 }
 
 /// Where each word's records are: (records, from, to) for every bucket that has some.
@@ -602,6 +635,23 @@ mod tests {
             "the weakest are left out"
         );
         assert_eq!(kept.last().unwrap().page as usize, MAX_POSTINGS + 50);
+    }
+
+    #[test]
+    fn among_equal_titles_the_pages_whose_text_has_the_term_are_kept() {
+        let n = MAX_POSTINGS + 10;
+        let docs: Vec<SearchDoc> = (0..n)
+            .map(|i| {
+                let text = if i >= MAX_POSTINGS { "hiếm" } else { "chữ" };
+                doc("Hiếm", &[("", text)])
+            })
+            .collect();
+        let t = terms(&docs);
+        let titles = &term(&t, "1hiem").lists[0].postings;
+        assert_eq!(titles.len(), MAX_POSTINGS);
+        for page in MAX_POSTINGS..n {
+            assert!(titles.iter().any(|p| p.page as usize == page), "{page}");
+        }
     }
 
     #[test]

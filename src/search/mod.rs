@@ -9,8 +9,9 @@
 //!   spellings occur, so a query typed with tones ranks exact spellings first ([`query`]).
 //! - Adjacent syllables are indexed as two-syllable terms, so phrases rank above scattered
 //!   words without storing positions ([`index`]).
-//! - A term keeps only its best postings (by BM25 weight), so a common word costs a query
-//!   no more than a rare one and one shard per term is all a query reads ([`shard`]).
+//! - A term keeps only the postings of the pages it weighs most in (title and best section),
+//!   so a common word costs a query no more than a rare one and one shard per term is all a
+//!   query reads ([`shard`]).
 //! - Terms are sorted and cut into content-hashed shards, listed by small directory files
 //!   that a fixed-name manifest points to ([`shard`]); result text is packed a few pages
 //!   per file ([`results`]).
@@ -113,12 +114,12 @@ pub(crate) mod tuning {
     pub(crate) const W_CITE: f64 = 2.0;
     /// Extra weight of a two-syllable term (adjacency) over single syllables.
     pub(crate) const W_PAIR: f64 = 1.5;
-    /// Postings a term keeps per list: its best, by weight. Enough for the top results of a
-    /// two-word query on ten thousand pages, small enough that a common word's entry is no
-    /// heavier than a shard.
-    pub(crate) const MAX_POSTINGS: usize = 256;
+    /// Postings a term keeps per list, those of the pages it weighs most in. On the
+    /// 10,000-page benchmark corpus, 512 keep 9.1 of the exact top ten of two-word queries
+    /// (256: 8.8, 1024: 9.5) while a common word's entry stays about the size of a shard.
+    pub(crate) const MAX_POSTINGS: usize = 512;
     /// Raw bytes a term shard aims for.
-    pub(crate) const SHARD_BYTES: usize = 6 * 1024;
+    pub(crate) const SHARD_BYTES: usize = 8 * 1024;
     /// Shards listed by one directory file.
     pub(crate) const DIR_SHARDS: usize = 64;
     /// Pages per result file.

@@ -7,7 +7,7 @@
 //! (saturated term frequency), `factor` from the query (exact tones 8, other tones 2,
 //! prefix-only 4). Integers keep both implementations bit-identical.
 //!
-//! Each list holds its term's best postings only, so everything a query can use arrives
+//! Each list holds its term's heaviest postings only, so everything a query can use arrives
 //! with the shards and one pass over them ranks the pages.
 
 use super::index::Posting;

@@ -23,8 +23,8 @@
 //! page delta, [section], q byte, [variant mask when `explicit`]; without explicit masks a
 //! posting's mask is 1 if the term has one variant, else 0.
 //!
-//! A list holds a term's [`MAX_POSTINGS`] best postings (by weight), no more: one file per
-//! term lookup, no deeper tiers to fetch.
+//! A list holds at most [`MAX_POSTINGS`] postings, those of the pages its term weighs most
+//! in (`index::keep_best`), no more: one file per term lookup, no deeper tiers to fetch.
 
 use super::index::{Built, Posting, Run};
 use super::results;
