@@ -119,13 +119,15 @@ pub fn json_for_script(value: &Value) -> String {
         .replace('&', "\\u0026")
 }
 
-/// The `page` object of a page's context. `extra` adds (or overrides) keys, which is how
-/// the legal model and listings contribute without this module knowing them.
+/// The `page` object of a page's context; `content` is the page's Markdown HTML. `extra`
+/// adds (or overrides) keys, which is how the legal model and listings contribute without
+/// this module knowing them.
 pub fn page_value(
     config: &SiteConfig,
     tree: &ContentTree,
     index: usize,
     rendered: &Rendered,
+    content: String,
     summaries: &[Value],
     extra: Value,
 ) -> Value {
@@ -155,7 +157,7 @@ pub fn page_value(
         "author": page.meta.author,
         "draft": page.meta.draft,
         "topics": topics,
-        "content": rendered.html,
+        "content": content,
         "toc": toc_value(&rendered.toc),
         "summary": summary_text,
         "breadcrumbs": breadcrumbs(config, tree, index),
