@@ -374,11 +374,7 @@ fn pipeline(
             return (result, None);
         }
     };
-    let globals = Globals {
-        config: &config,
-        today: opts.today,
-        assets: &assets,
-    };
+    let globals = Globals::new(&config, opts.today, &assets);
     let summaries: Vec<Value> = tree
         .pages
         .iter()

@@ -202,12 +202,14 @@ impl TemplateEnv<'_> {
         mut ctx: Value,
         old: Option<&Output>,
         source: Option<&str>,
+        size_hint: usize,
     ) -> Output {
         let key = self.keep.then(|| state::context_key(template, &mut ctx));
         if let Some(old) = old.filter(|o| key.is_some() && o.key == key) {
             return old.clone();
         }
-        let html = self.renderer.render_value(template, ctx).map_err(|mut d| {
+        let html = self.renderer.render_bytes(template, ctx, size_hint);
+        let html = html.map_err(|mut d| {
             if let Some(source) = source {
                 d.message = format!("{} (khi dựng {source})", d.message);
             }
@@ -215,9 +217,9 @@ impl TemplateEnv<'_> {
         });
         let html = html.map(|h| {
             if self.keep {
-                FileContent::Shared(h.into_bytes().into())
+                FileContent::Shared(h.into())
             } else {
-                FileContent::Bytes(h.into_bytes())
+                FileContent::Bytes(h)
             }
         });
         Output { path, key, html }
@@ -233,6 +235,8 @@ impl TemplateEnv<'_> {
         let rendered = &self.rendered[i];
         let extra = legal::page_extra(tree, self.legal, config, i, rendered);
         let content = content.unwrap_or_else(|| rendered.html.clone());
+        // The page around the content: head, header, footer, metadata.
+        let size_hint = content.len() + 6 * 1024;
         let page_value =
             context::page_value(config, tree, i, rendered, content, self.summaries, extra);
         ctx["page"] = page_value;
@@ -243,6 +247,7 @@ impl TemplateEnv<'_> {
             ctx,
             old,
             Some(&p.source.path),
+            size_hint,
         )
     }
 
@@ -267,7 +272,7 @@ impl TemplateEnv<'_> {
             }
         }
         ctx["page"] = page;
-        self.finish(output_path(&g.path), &g.template, ctx, old, None)
+        self.finish(output_path(&g.path), &g.template, ctx, old, None, 16 * 1024)
     }
 }
 

@@ -298,11 +298,7 @@ pub(super) fn patch(
     timer.lap("citations");
 
     let renderer = s.renderer.take().expect("a kept state has its renderer");
-    let globals = Globals {
-        config: &config,
-        today: opts.today,
-        assets: &s.asset_urls,
-    };
+    let globals = Globals::new(&config, opts.today, &s.asset_urls);
     let templates = TemplateEnv {
         config: &config,
         tree: &s.tree,

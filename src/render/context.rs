@@ -14,21 +14,24 @@ use serde_json::{json, Value};
 pub struct Globals<'a> {
     /// Site configuration.
     pub config: &'a SiteConfig,
-    /// Build date.
-    pub today: time::Date,
-    /// Static asset name → hashed URL.
-    pub assets: &'a serde_json::Map<String, Value>,
+    /// The site-wide part of every context, computed once: serializing the configuration
+    /// for each of ten thousand pages cost more than rendering some of them.
+    site: serde_json::Map<String, Value>,
 }
 
-impl Globals<'_> {
-    /// The base context, to which page data is added.
-    pub fn base(&self, current_path: &str) -> Value {
-        let mut config = serde_json::to_value(self.config).unwrap_or(Value::Null);
-        if let Some(menu) = config.get_mut("menu").and_then(Value::as_array_mut) {
+impl<'a> Globals<'a> {
+    /// The globals of a build on `today`, with static asset name → hashed URL.
+    pub fn new(
+        config: &'a SiteConfig,
+        today: time::Date,
+        assets: &serde_json::Map<String, Value>,
+    ) -> Self {
+        let mut config_value = serde_json::to_value(config).unwrap_or(Value::Null);
+        if let Some(menu) = config_value.get_mut("menu").and_then(Value::as_array_mut) {
             for item in menu {
                 if let Some(url) = item.get("url").and_then(Value::as_str) {
                     let full = if url.starts_with('/') {
-                        self.config.url(url)
+                        config.url(url)
                     } else {
                         url.to_owned()
                     };
@@ -36,13 +39,22 @@ impl Globals<'_> {
                 }
             }
         }
-        json!({
-            "config": config,
-            "today": format_date(self.today),
-            "assets": self.assets,
-            "current_path": current_path,
-            "current_url": self.config.url(current_path),
-        })
+        let mut site = serde_json::Map::new();
+        site.insert("config".into(), config_value);
+        site.insert("today".into(), Value::String(format_date(today)));
+        site.insert("assets".into(), Value::Object(assets.clone()));
+        Self { config, site }
+    }
+
+    /// The base context, to which page data is added.
+    pub fn base(&self, current_path: &str) -> Value {
+        let mut ctx = self.site.clone();
+        ctx.insert("current_path".into(), Value::String(current_path.to_owned()));
+        ctx.insert(
+            "current_url".into(),
+            Value::String(self.config.url(current_path)),
+        );
+        Value::Object(ctx)
     }
 }
 

@@ -129,30 +129,52 @@ impl Renderer {
         template: &str,
         context: serde_json::Value,
     ) -> Result<String, Diagnostic> {
+        let bytes = self.render_bytes(template, context, 0)?;
+        // Tera writes only strings into the buffer, so it is UTF-8.
+        String::from_utf8(bytes).map_err(|e| Diagnostic::global_error(e.to_string()))
+    }
+
+    /// Renders a template into bytes, reserving `size_hint` bytes up front. Pages are
+    /// written to files as bytes: this skips the UTF-8 check of the whole page that
+    /// `Tera::render` makes (a sixth of rendering time on Vietnamese text) and the buffer
+    /// regrowth.
+    pub fn render_bytes(
+        &self,
+        template: &str,
+        context: serde_json::Value,
+        size_hint: usize,
+    ) -> Result<Vec<u8>, Diagnostic> {
         let ctx = tera::Context::from_value(context).map_err(|e| {
             Diagnostic::global_error(format!("ngữ cảnh mẫu trang không hợp lệ: {e}"))
         })?;
-        self.tera.render(template, &ctx).map_err(|e| {
-            let msg = chain(&e);
-            match self.sources.get(template) {
-                Some(src) => {
-                    // The failing template may be a parent or an include: prefer the one named last.
-                    let named = self
-                        .sources
-                        .values()
-                        .filter(|s| msg.contains(&format!("'{}'", s.name)))
-                        .max_by_key(|s| msg.rfind(&format!("'{}'", s.name)));
-                    let src = named.unwrap_or(src);
-                    let (line, col) = guess_line(&msg, &src.text);
-                    Diagnostic::error(
-                        Location::at_line(&src.display_path, line, col),
-                        format!("lỗi khi dựng mẫu trang: {msg}"),
-                    )
-                }
-                None => Diagnostic::global_error(format!("không có mẫu trang `{template}`"))
-                    .with_hint("thêm tệp vào templates/ hoặc sửa khóa `template`"),
+        let mut out = Vec::with_capacity(size_hint);
+        match self.tera.render_to(template, &ctx, &mut out) {
+            Ok(()) => Ok(out),
+            Err(e) => Err(self.locate(template, &e)),
+        }
+    }
+
+    /// A template error as a diagnostic at the template and line it most likely comes from.
+    fn locate(&self, template: &str, e: &tera::Error) -> Diagnostic {
+        let msg = chain(e);
+        match self.sources.get(template) {
+            Some(src) => {
+                // The failing template may be a parent or an include: prefer the one named last.
+                let named = self
+                    .sources
+                    .values()
+                    .filter(|s| msg.contains(&format!("'{}'", s.name)))
+                    .max_by_key(|s| msg.rfind(&format!("'{}'", s.name)));
+                let src = named.unwrap_or(src);
+                let (line, col) = guess_line(&msg, &src.text);
+                Diagnostic::error(
+                    Location::at_line(&src.display_path, line, col),
+                    format!("lỗi khi dựng mẫu trang: {msg}"),
+                )
             }
-        })
+            None => Diagnostic::global_error(format!("không có mẫu trang `{template}`"))
+                .with_hint("thêm tệp vào templates/ hoặc sửa khóa `template`"),
+        }
     }
 }
 
