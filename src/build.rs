@@ -4,6 +4,7 @@
 //! Reads like a script on purpose: each phase is a function call, timed, so `--verbose`
 //! shows where time goes. Only the load phase reads files; the result is a [`SiteFiles`]
 //! that the caller writes to disk (`build`), keeps in memory (`serve`) or drops (`check`).
+//! A build to disk ([`build_into`]) writes pages into the staging folder as they render.
 //!
 //! `serve` rebuilds through the same [`pipeline`], handing it the previous build's
 //! [`State`](state::State): every per-page result (front matter, outline, Markdown HTML,

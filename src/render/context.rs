@@ -49,7 +49,10 @@ impl<'a> Globals<'a> {
     /// The base context, to which page data is added.
     pub fn base(&self, current_path: &str) -> Value {
         let mut ctx = self.site.clone();
-        ctx.insert("current_path".into(), Value::String(current_path.to_owned()));
+        ctx.insert(
+            "current_path".into(),
+            Value::String(current_path.to_owned()),
+        );
         ctx.insert(
             "current_url".into(),
             Value::String(self.config.url(current_path)),
