@@ -63,11 +63,12 @@ impl<'a> Globals<'a> {
 
 /// Cuts plain text to about `max` characters at a word boundary.
 pub fn truncate_words(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
+    // Byte offset of the first character past `max`, without counting a long text to its end.
+    let Some((end, _)) = text.char_indices().nth(max) else {
         return text.to_owned();
-    }
-    let cut: String = text.chars().take(max).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    };
+    let cut = &text[..end];
+    let cut = cut.rsplit_once(' ').map_or(cut, |(a, _)| a);
     format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
 }
 
