@@ -114,7 +114,7 @@ fn description_warnings(tree: &ContentTree, diagnostics: &mut Diagnostics) {
 
 /// Anchors of each page: headings, then clauses and points.
 fn anchor_sets(outlines: &[Outline]) -> Vec<HashSet<String>> {
-    outlines.iter().map(anchor_set).collect()
+    outlines.par_iter().map(anchor_set).collect()
 }
 
 fn anchor_set(o: &Outline) -> HashSet<String> {
@@ -378,7 +378,7 @@ fn pipeline(
     let globals = Globals::new(&config, opts.today, &assets);
     let summaries: Vec<Value> = tree
         .pages
-        .iter()
+        .par_iter()
         .map(|p| context::summary(&config, p, None))
         .collect();
     let kept_outputs: HashMap<String, Output> = match previous.as_mut().filter(|_| same_env) {
