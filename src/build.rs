@@ -4,6 +4,7 @@
 //! Reads like a script on purpose: each phase is a function call, timed, so `--verbose`
 //! shows where time goes. Only the load phase reads files; the result is a [`SiteFiles`]
 //! that the caller writes to disk (`build`), keeps in memory (`serve`) or drops (`check`).
+//! A build to disk ([`build_into`]) writes pages into the staging folder as they render.
 //!
 //! `serve` rebuilds through the same [`pipeline`], handing it the previous build's
 //! [`State`](state::State): every per-page result (front matter, outline, Markdown HTML,
@@ -17,7 +18,7 @@ use crate::legal::{self, Citation};
 use crate::links::LinkIndex;
 use crate::load::LoadedContent;
 use crate::markdown::{self, Outline, Rendered};
-use crate::output::{FileContent, SiteFiles};
+use crate::output::{FileContent, SiteFiles, Staging};
 use crate::render::context::{self, Globals};
 use crate::render::Renderer;
 use rayon::prelude::*;
@@ -50,14 +51,14 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// The build date: statuses and feeds are computed against it.
     pub today: time::Date,
-    /// Also write `.gz` and `.br` beside text files.
-    pub precompress: bool,
 }
 
 /// Everything a build produced.
 #[derive(Debug, Default)]
 pub struct BuildResult {
-    /// The site's files (incomplete when there are errors: never publish those).
+    /// The site's files (incomplete when there are errors: never publish those). A build
+    /// into a [`Staging`] folder has already written its pages there and leaves only the
+    /// other files here.
     pub files: SiteFiles,
     /// Every error and warning.
     pub diagnostics: Diagnostics,
@@ -113,7 +114,7 @@ fn description_warnings(tree: &ContentTree, diagnostics: &mut Diagnostics) {
 
 /// Anchors of each page: headings, then clauses and points.
 fn anchor_sets(outlines: &[Outline]) -> Vec<HashSet<String>> {
-    outlines.iter().map(anchor_set).collect()
+    outlines.par_iter().map(anchor_set).collect()
 }
 
 fn anchor_set(o: &Outline) -> HashSet<String> {
@@ -123,6 +124,18 @@ fn anchor_set(o: &Outline) -> HashSet<String> {
 
 /// Runs a whole build in memory.
 pub fn build(opts: &BuildOptions) -> BuildResult {
+    build_with(opts, None)
+}
+
+/// Runs a whole build, writing each page into `staging` as soon as it is rendered (while
+/// the build has no errors), so that a large site is never held in memory at once. The
+/// caller writes the remaining [`BuildResult::files`] and commits, or drops the staging
+/// folder when the build failed.
+pub fn build_into(opts: &BuildOptions, staging: &Staging) -> BuildResult {
+    build_with(opts, Some(staging))
+}
+
+fn build_with(opts: &BuildOptions, sink: Option<&Staging>) -> BuildResult {
     let timer = Timer::new();
     let mut diagnostics = Diagnostics::default();
     let loaded = crate::load::read_content(&opts.root, &mut diagnostics);
@@ -131,7 +144,7 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
         keep: false,
         search: true,
     };
-    pipeline(opts, loaded, diagnostics, timer, reuse).0
+    pipeline(opts, loaded, diagnostics, timer, reuse, sink).0
 }
 
 /// How a pipeline run relates to the builds of a session.
@@ -166,6 +179,7 @@ fn pipeline(
     mut diagnostics: Diagnostics,
     mut timer: Timer,
     reuse: Reuse,
+    sink: Option<&Staging>,
 ) -> (BuildResult, Option<Box<State>>) {
     let Reuse {
         mut previous,
@@ -361,14 +375,10 @@ fn pipeline(
             return (result, None);
         }
     };
-    let globals = Globals {
-        config: &config,
-        today: opts.today,
-        assets: &assets,
-    };
+    let globals = Globals::new(&config, opts.today, &assets);
     let summaries: Vec<Value> = tree
         .pages
-        .iter()
+        .par_iter()
         .map(|p| context::summary(&config, p, None))
         .collect();
     let kept_outputs: HashMap<String, Output> = match previous.as_mut().filter(|_| same_env) {
@@ -379,6 +389,11 @@ fn pipeline(
             .collect(),
         None => HashMap::new(),
     };
+    // Markdown HTML is needed only here: a build that keeps nothing hands it over.
+    let contents: Vec<Option<String>> = rendered
+        .iter_mut()
+        .map(|r| (!keep).then(|| std::mem::take(&mut r.html)))
+        .collect();
     let templates = pages::TemplateEnv {
         config: &config,
         tree: &tree,
@@ -389,15 +404,23 @@ fn pipeline(
         globals: &globals,
         keep,
     };
-    let page_outputs: Vec<Output> = (0..tree.pages.len())
+    // Pages go straight to disk when nothing is kept and nothing has failed yet; a build
+    // with errors renders only to report template errors.
+    let stream = sink.filter(|_| !keep && !diagnostics.has_errors());
+    let page_outputs: Vec<Output> = contents
         .into_par_iter()
-        .map(|i| templates.page(i, kept_outputs.get(&output_path(&tree.pages[i].url))))
+        .enumerate()
+        .map(|(i, c)| templates.page(i, kept_outputs.get(&output_path(&tree.pages[i].url)), c))
+        .map(|o| pages::stream(o, stream))
         .collect();
     let generated_outputs: Vec<Output> = generated_pages
         .par_iter()
         .map(|g| templates.generated(g, kept_outputs.get(&output_path(&g.path))))
+        .map(|o| pages::stream(o, stream))
         .collect();
-    pages::add_outputs(page_outputs.iter().chain(&generated_outputs), &mut files);
+    if stream.is_none() {
+        pages::add_outputs(page_outputs.iter().chain(&generated_outputs), &mut files);
+    }
     diagnostics.extend(pages::output_diagnostics(
         page_outputs.iter().chain(&generated_outputs),
     ));
@@ -426,7 +449,7 @@ fn pipeline(
     }
     timer.lap("extras");
 
-    let (search_docs, search_doc_of) = extras::search_docs(&tree, &legal, &rendered);
+    let (search_docs, search_doc_of) = extras::search_docs(&tree, &legal, &mut rendered, !keep);
     // Whether the index must be built again: a template or front-matter edit often leaves
     // every page's text as it was.
     let search_dirty = match previous.as_deref() {
@@ -445,13 +468,6 @@ fn pipeline(
         }
     }
     timer.lap("search");
-
-    if opts.precompress && !diagnostics.has_errors() {
-        if let Err(e) = files.precompress() {
-            diagnostics.push(Diagnostic::global_error(format!("không nén được: {e}")));
-        }
-        timer.lap("precompress");
-    }
 
     diagnostics.sort();
     result.page_count = tree.pages.len();

@@ -52,7 +52,10 @@ pub fn is_editor_temp(name: &str) -> bool {
 /// Decodes raw bytes into clean text, or says where the bytes stop being UTF-8.
 pub fn decode(path: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| {
+    // SIMD validation first (every byte of the site passes here, and std's check is slow
+    // on text that is mostly multi-byte); std's error only when it fails, for the offset.
+    let text = simdutf8::basic::from_utf8(bytes).or_else(|_| std::str::from_utf8(bytes));
+    let text = text.map_err(|e| {
         let valid = e.valid_up_to();
         let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
         let (line, column) = crate::diagnostics::line_col(&prefix, prefix.len());

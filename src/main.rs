@@ -2,8 +2,9 @@
 //! the library.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use sotay::build::{build, BuildOptions, BuildResult};
+use sotay::build::{build, build_into, BuildOptions, BuildResult};
 use sotay::diagnostics::Severity;
+use sotay::output::{OutputError, Staging};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -114,10 +115,11 @@ enum NewKindArg {
     Faq,
 }
 
+/// Builds the site (into `staging` when given), prints diagnostics and timings.
 fn run_build(
     site: &SiteArgs,
     base_url: Option<String>,
-    precompress: bool,
+    staging: Option<&Staging>,
 ) -> Result<(BuildOptions, BuildResult), ExitCode> {
     let today = sotay::resolve_today(site.today.as_deref()).map_err(|e| {
         eprintln!("lỗi: {e}");
@@ -128,9 +130,11 @@ fn run_build(
         drafts: site.drafts,
         base_url,
         today,
-        precompress,
     };
-    let result = build(&opts);
+    let result = match staging {
+        Some(s) => build_into(&opts, s),
+        None => build(&opts),
+    };
     for d in result.diagnostics.iter() {
         eprint!("{}", d.render());
     }
@@ -172,21 +176,30 @@ fn main() -> ExitCode {
             precompress,
         } => {
             let output = output.unwrap_or_else(|| site.root.join("public"));
-            if let Err(e) = sotay::output::check_output_dir(&site.root, &output) {
+            let output_failed = |e: OutputError| {
                 eprintln!("lỗi: {e}");
-                return ExitCode::from(EXIT_USAGE);
-            }
-            let (_, result) = match run_build(&site, base_url, precompress) {
+                ExitCode::from(match e {
+                    OutputError::Refused(_) => EXIT_USAGE,
+                    OutputError::Io(..) => EXIT_CONTENT,
+                })
+            };
+            // Pages are written into the staging folder while they are rendered; it
+            // replaces the output only if the whole build succeeds (dropping it removes it).
+            let staging = match Staging::begin(&site.root, &output, precompress) {
+                Ok(s) => s,
+                Err(e) => return output_failed(e),
+            };
+            let (_, result) = match run_build(&site, base_url, Some(&staging)) {
                 Ok(r) => r,
                 Err(code) => return code,
             };
             let started = std::time::Instant::now();
-            if let Err(e) = sotay::output::write_to_disk(&site.root, &output, &result.files) {
-                eprintln!("lỗi: {e}");
-                return ExitCode::from(match e {
-                    sotay::output::OutputError::Refused(_) => EXIT_USAGE,
-                    sotay::output::OutputError::Io(..) => EXIT_CONTENT,
-                });
+            if let Err(e) = staging.write_all(&result.files) {
+                return output_failed(e);
+            }
+            let count = staging.file_count();
+            if let Err(e) = staging.commit() {
+                return output_failed(e);
             }
             if site.verbose {
                 eprintln!(
@@ -196,9 +209,8 @@ fn main() -> ExitCode {
                 );
             }
             eprintln!(
-                "đã dựng {} trang, {} tệp vào {}",
+                "đã dựng {} trang, {count} tệp vào {}",
                 result.page_count,
-                result.files.len(),
                 output.display()
             );
             ExitCode::SUCCESS
@@ -242,7 +254,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check { site } => match run_build(&site, None, false) {
+        Command::Check { site } => match run_build(&site, None, None) {
             Ok((_, result)) => {
                 eprintln!("ổn: {} trang không có lỗi", result.page_count);
                 ExitCode::SUCCESS

@@ -10,7 +10,7 @@ use crate::content::{ContentTree, GeneratedPage};
 use crate::diagnostics::Diagnostics;
 use crate::frontmatter::Kind;
 use crate::legal::{self, LegalIndex};
-use crate::markdown::Rendered;
+use crate::markdown::{Rendered, TextSection};
 use crate::output::SiteFiles;
 use crate::render::context::{self, Globals};
 use crate::render::Renderer;
@@ -127,12 +127,19 @@ pub(super) fn atom_feed(
 pub(super) fn search_docs(
     tree: &ContentTree,
     legal: &LegalIndex,
-    rendered: &[Rendered],
+    rendered: &mut [Rendered],
+    take: bool,
 ) -> (Vec<crate::search::SearchDoc>, Vec<Option<usize>>) {
     let mut docs = Vec::with_capacity(tree.pages.len());
     let mut doc_of = Vec::with_capacity(tree.pages.len());
     for i in 0..tree.pages.len() {
-        match search_doc(tree, legal, rendered, i) {
+        let sections = if take {
+            // A build that keeps nothing moves the text instead of copying it.
+            Some(std::mem::take(&mut rendered[i].sections))
+        } else {
+            None
+        };
+        match search_doc(tree, legal, rendered, i, sections) {
             Some(doc) => {
                 doc_of.push(Some(docs.len()));
                 docs.push(doc);
@@ -149,6 +156,7 @@ pub(super) fn search_doc(
     legal: &LegalIndex,
     rendered: &[Rendered],
     i: usize,
+    sections: Option<Vec<TextSection>>,
 ) -> Option<crate::search::SearchDoc> {
     let p = &tree.pages[i];
     // The search page itself would only match queries with its own examples.
@@ -171,14 +179,24 @@ pub(super) fn search_doc(
             .and_then(|d| d.number_display.clone())
             .or_else(|| doc.and_then(|d| d.number.clone())),
         cites: legal::cited_numbers(legal, i),
-        sections: rendered[i]
-            .sections
-            .iter()
-            .map(|s| crate::search::SearchSection {
-                anchor: s.anchor.clone(),
-                heading: s.heading.clone(),
-                text: s.text.clone(),
-            })
-            .collect(),
+        sections: match sections {
+            Some(owned) => owned
+                .into_iter()
+                .map(|s| crate::search::SearchSection {
+                    anchor: s.anchor,
+                    heading: s.heading,
+                    text: s.text,
+                })
+                .collect(),
+            None => rendered[i]
+                .sections
+                .iter()
+                .map(|s| crate::search::SearchSection {
+                    anchor: s.anchor.clone(),
+                    heading: s.heading.clone(),
+                    text: s.text.clone(),
+                })
+                .collect(),
+        },
     })
 }

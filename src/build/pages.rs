@@ -11,7 +11,7 @@ use crate::frontmatter::Kind;
 use crate::legal::{self, LegalIndex};
 use crate::links::LinkIndex;
 use crate::markdown::{self, AnchorPolicy, DefaultAnchors, Hooks, Outline, Rendered};
-use crate::output::{FileContent, SiteFiles};
+use crate::output::{FileContent, SiteFiles, Staging};
 use crate::render::context::{self, Globals};
 use crate::render::Renderer;
 use serde_json::{json, Value};
@@ -202,12 +202,14 @@ impl TemplateEnv<'_> {
         mut ctx: Value,
         old: Option<&Output>,
         source: Option<&str>,
+        size_hint: usize,
     ) -> Output {
         let key = self.keep.then(|| state::context_key(template, &mut ctx));
         if let Some(old) = old.filter(|o| key.is_some() && o.key == key) {
             return old.clone();
         }
-        let html = self.renderer.render_value(template, ctx).map_err(|mut d| {
+        let html = self.renderer.render_bytes(template, ctx, size_hint);
+        let html = html.map_err(|mut d| {
             if let Some(source) = source {
                 d.message = format!("{} (khi dựng {source})", d.message);
             }
@@ -215,22 +217,28 @@ impl TemplateEnv<'_> {
         });
         let html = html.map(|h| {
             if self.keep {
-                FileContent::Shared(h.into_bytes().into())
+                FileContent::Shared(h.into())
             } else {
-                FileContent::Bytes(h.into_bytes())
+                FileContent::Bytes(h)
             }
         });
         Output { path, key, html }
     }
 
-    /// Renders content page `i`, or returns `old` when its context is unchanged.
-    pub(super) fn page(&self, i: usize, old: Option<&Output>) -> Output {
+    /// Renders content page `i`, or returns `old` when its context is unchanged. `content`
+    /// is the page's Markdown HTML when the caller hands it over (a build that keeps
+    /// nothing moves it instead of copying it); otherwise it is copied from `rendered`.
+    pub(super) fn page(&self, i: usize, old: Option<&Output>, content: Option<String>) -> Output {
         let (config, tree) = (self.config, self.tree);
         let p = &tree.pages[i];
         let mut ctx = self.globals.base(&p.url);
-        let extra = legal::page_extra(tree, self.legal, config, i, &self.rendered[i]);
+        let rendered = &self.rendered[i];
+        let extra = legal::page_extra(tree, self.legal, config, i, rendered);
+        let content = content.unwrap_or_else(|| rendered.html.clone());
+        // The page around the content: head, header, footer, metadata.
+        let size_hint = content.len() + 6 * 1024;
         let page_value =
-            context::page_value(config, tree, i, &self.rendered[i], self.summaries, extra);
+            context::page_value(config, tree, i, rendered, content, self.summaries, extra);
         ctx["page"] = page_value;
         let template = context::template_for(p);
         self.finish(
@@ -239,6 +247,7 @@ impl TemplateEnv<'_> {
             ctx,
             old,
             Some(&p.source.path),
+            size_hint,
         )
     }
 
@@ -263,8 +272,20 @@ impl TemplateEnv<'_> {
             }
         }
         ctx["page"] = page;
-        self.finish(output_path(&g.path), &g.template, ctx, old, None)
+        self.finish(output_path(&g.path), &g.template, ctx, old, None, 16 * 1024)
     }
+}
+
+/// Writes a rendered page into the staging folder, when the build streams, and drops its
+/// bytes; a write error becomes the page's error.
+pub(super) fn stream(mut output: Output, sink: Option<&Staging>) -> Output {
+    if let (Some(sink), Ok(content)) = (sink, &output.html) {
+        output.html = match sink.write(&output.path, content) {
+            Ok(()) => Ok(FileContent::Bytes(Vec::new())),
+            Err(e) => Err(Diagnostic::global_error(format!("không ghi được tệp: {e}"))),
+        };
+    }
+    output
 }
 
 /// Adds rendered pages to the site.

@@ -298,11 +298,7 @@ pub(super) fn patch(
     timer.lap("citations");
 
     let renderer = s.renderer.take().expect("a kept state has its renderer");
-    let globals = Globals {
-        config: &config,
-        today: opts.today,
-        assets: &s.asset_urls,
-    };
+    let globals = Globals::new(&config, opts.today, &s.asset_urls);
     let templates = TemplateEnv {
         config: &config,
         tree: &s.tree,
@@ -316,7 +312,7 @@ pub(super) fn patch(
     let retemplate: Vec<usize> = retemplate.into_iter().collect();
     let pages_out: Vec<(usize, Output)> = retemplate
         .par_iter()
-        .map(|&i| (i, templates.page(i, Some(&s.page_outputs[i]))))
+        .map(|&i| (i, templates.page(i, Some(&s.page_outputs[i]), None)))
         .collect();
     let generated_out: Vec<(usize, Output)> = if listings_may_change {
         s.generated
@@ -352,7 +348,7 @@ pub(super) fn patch(
     for i in text_changed.iter().chain(&cites_changed) {
         if let (Some(k), Some(doc)) = (
             s.search_doc_of[*i],
-            extras::search_doc(&s.tree, &s.legal, &s.rendered, *i),
+            extras::search_doc(&s.tree, &s.legal, &s.rendered, *i, None),
         ) {
             updates.push((k, doc));
         }

@@ -114,7 +114,7 @@ impl Session {
             keep: true,
             search: !self.defer_search,
         };
-        let (result, state) = pipeline(&self.opts, loaded, diagnostics, timer, reuse);
+        let (result, state) = pipeline(&self.opts, loaded, diagnostics, timer, reuse, None);
         self.state = state;
         result
     }

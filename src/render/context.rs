@@ -14,21 +14,24 @@ use serde_json::{json, Value};
 pub struct Globals<'a> {
     /// Site configuration.
     pub config: &'a SiteConfig,
-    /// Build date.
-    pub today: time::Date,
-    /// Static asset name → hashed URL.
-    pub assets: &'a serde_json::Map<String, Value>,
+    /// The site-wide part of every context, computed once: serializing the configuration
+    /// for each of ten thousand pages cost more than rendering some of them.
+    site: serde_json::Map<String, Value>,
 }
 
-impl Globals<'_> {
-    /// The base context, to which page data is added.
-    pub fn base(&self, current_path: &str) -> Value {
-        let mut config = serde_json::to_value(self.config).unwrap_or(Value::Null);
-        if let Some(menu) = config.get_mut("menu").and_then(Value::as_array_mut) {
+impl<'a> Globals<'a> {
+    /// The globals of a build on `today`, with static asset name → hashed URL.
+    pub fn new(
+        config: &'a SiteConfig,
+        today: time::Date,
+        assets: &serde_json::Map<String, Value>,
+    ) -> Self {
+        let mut config_value = serde_json::to_value(config).unwrap_or(Value::Null);
+        if let Some(menu) = config_value.get_mut("menu").and_then(Value::as_array_mut) {
             for item in menu {
                 if let Some(url) = item.get("url").and_then(Value::as_str) {
                     let full = if url.starts_with('/') {
-                        self.config.url(url)
+                        config.url(url)
                     } else {
                         url.to_owned()
                     };
@@ -36,23 +39,36 @@ impl Globals<'_> {
                 }
             }
         }
-        json!({
-            "config": config,
-            "today": format_date(self.today),
-            "assets": self.assets,
-            "current_path": current_path,
-            "current_url": self.config.url(current_path),
-        })
+        let mut site = serde_json::Map::new();
+        site.insert("config".into(), config_value);
+        site.insert("today".into(), Value::String(format_date(today)));
+        site.insert("assets".into(), Value::Object(assets.clone()));
+        Self { config, site }
+    }
+
+    /// The base context, to which page data is added.
+    pub fn base(&self, current_path: &str) -> Value {
+        let mut ctx = self.site.clone();
+        ctx.insert(
+            "current_path".into(),
+            Value::String(current_path.to_owned()),
+        );
+        ctx.insert(
+            "current_url".into(),
+            Value::String(self.config.url(current_path)),
+        );
+        Value::Object(ctx)
     }
 }
 
 /// Cuts plain text to about `max` characters at a word boundary.
 pub fn truncate_words(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
+    // Byte offset of the first character past `max`, without counting a long text to its end.
+    let Some((end, _)) = text.char_indices().nth(max) else {
         return text.to_owned();
-    }
-    let cut: String = text.chars().take(max).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    };
+    let cut = &text[..end];
+    let cut = cut.rsplit_once(' ').map_or(cut, |(a, _)| a);
     format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
 }
 
@@ -119,13 +135,15 @@ pub fn json_for_script(value: &Value) -> String {
         .replace('&', "\\u0026")
 }
 
-/// The `page` object of a page's context. `extra` adds (or overrides) keys, which is how
-/// the legal model and listings contribute without this module knowing them.
+/// The `page` object of a page's context; `content` is the page's Markdown HTML. `extra`
+/// adds (or overrides) keys, which is how the legal model and listings contribute without
+/// this module knowing them.
 pub fn page_value(
     config: &SiteConfig,
     tree: &ContentTree,
     index: usize,
     rendered: &Rendered,
+    content: String,
     summaries: &[Value],
     extra: Value,
 ) -> Value {
@@ -155,7 +173,7 @@ pub fn page_value(
         "author": page.meta.author,
         "draft": page.meta.draft,
         "topics": topics,
-        "content": rendered.html,
+        "content": content,
         "toc": toc_value(&rendered.toc),
         "summary": summary_text,
         "breadcrumbs": breadcrumbs(config, tree, index),

@@ -134,7 +134,6 @@ pub fn run(opts: ServeOptions) -> Result<(), ServeError> {
             drafts: opts.drafts,
             base_url: None,
             today: opts.today,
-            precompress: false,
         },
         origin.clone(),
         opts.verbose,

@@ -79,6 +79,11 @@ pub fn is_valid_number(text: &str) -> bool {
 /// Finds every document number in running text, in order.
 pub fn extract_numbers(text: &str) -> Vec<NumberMatch> {
     let mut found = Vec::new();
+    // Every number has a slash; most prose has none, and the pattern (which starts with a
+    // digit class) has no literal for the regex engine to skip ahead with.
+    if !text.contains('/') {
+        return found;
+    }
     for caps in text_pattern().captures_iter(text) {
         let whole = caps.get(0).expect("group 0 always matches");
         let preceded_by_word = text[..whole.start()]

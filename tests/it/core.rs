@@ -256,6 +256,16 @@ fn output_equal_to_root_or_content_is_refused() {
     assert_eq!(run.code, 2, "{}", run.stderr);
 }
 
+/// No staging or retired output folder of sotay's is left beside the output.
+fn assert_no_staging_left(site: &Fixture) {
+    let leftovers: Vec<_> = std::fs::read_dir(&site.root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("sotay-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
 #[test]
 fn a_failed_build_keeps_the_previous_output() {
     let site = Fixture::new("core/basic");
@@ -265,12 +275,33 @@ fn a_failed_build_keeps_the_previous_output() {
     let run = site.build();
     assert_eq!(run.code, 1);
     assert_eq!(site.output("index.html"), before);
-    let leftovers: Vec<_> = std::fs::read_dir(&site.root)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("sotay-"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_no_staging_left(&site);
+}
+
+#[test]
+fn a_build_failing_while_pages_are_written_keeps_the_previous_output() {
+    // A template error surfaces in the render phase, after other pages have already been
+    // written into the staging folder: none of them may reach the output.
+    let site = Fixture::new("core/basic");
+    assert_eq!(site.build().code, 0);
+    let before = site.output("index.html");
+    site.write("templates/hong.html", "<p>{{ page.khong_co.gi }}</p>\n");
+    site.write(
+        "content/trang-hong.md",
+        "---\ntitle: Trang hỏng\ndescription: Mẫu trang lỗi.\ntemplate: hong.html\n---\nNội dung mới.\n",
+    );
+    let home = std::fs::read_to_string(site.root.join("content/_index.md")).unwrap();
+    site.write("content/_index.md", format!("{home}\nĐoạn thêm.\n"));
+    let run = site.build();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("templates/hong.html:1:"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(site.output("index.html"), before);
+    assert!(!site.has_output("trang-hong/index.html"));
+    assert_no_staging_left(&site);
 }
 
 #[test]

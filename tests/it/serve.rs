@@ -577,7 +577,6 @@ mod incremental {
             drafts: false,
             base_url: Some("http://127.0.0.1:1111/preview".into()),
             today: time::macros::date!(2026 - 11 - 29),
-            precompress: false,
         };
         let mut session = Session::new(opts.clone());
         let first = session.rebuild(&Changed::Everything);
