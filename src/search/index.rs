@@ -11,7 +11,7 @@
 
 use super::postings::{self, NumberPosting, Records, Units};
 use super::shard::{cmp_keys, encode_term, Variants};
-use super::tuning::{MAX_POSTINGS, W_CITE, W_NUMBER, W_PAIR, W_TITLE};
+use super::tuning::{MAX_POSTINGS, W_CITE, W_HEADING, W_NUMBER, W_PAIR, W_TITLE};
 use super::vocab::{self, Chunk, Vocab, NO_BIT, PAGE_UNIT};
 use super::SearchDoc;
 use rayon::prelude::*;
@@ -115,7 +115,14 @@ impl Lists {
 
     /// Encodes the term: weights from idf, each list cut to [`MAX_POSTINGS`] (see
     /// [`keep_best`]).
-    fn encode(&mut self, run: &mut Run, kind: Kind, variants: Variants<'_>, units: &Units) {
+    fn encode(
+        &mut self,
+        run: &mut Run,
+        kind: Kind,
+        variants: Variants<'_>,
+        units: &Units,
+        cut: &mut Cut,
+    ) {
         let df = self.page.len() + self.block.len();
         let idf = units.idf(self.block.len());
         let pair = if kind == Kind::Pair { W_PAIR } else { 1.0 };
@@ -139,7 +146,7 @@ impl Lists {
                 multiplier(idf, m_block)
             },
         ];
-        keep_best(&mut self.page, &mut self.block, m);
+        keep_best(&mut self.page, &mut self.block, m, cut);
         encode_term(&mut run.bodies, df, variants, [&self.page, &self.block], m);
         run.end();
     }
@@ -150,12 +157,17 @@ impl Lists {
 /// score), then the posting's own weight, then the earlier page. Cutting by the posting's
 /// weight alone would keep, among the many titles that weigh the same, the first pages of
 /// the site rather than those whose text has the term too.
-fn keep_best(page: &mut Vec<Posting>, block: &mut Vec<Posting>, m: [u32; 2]) {
+fn keep_best(page: &mut Vec<Posting>, block: &mut Vec<Posting>, m: [u32; 2], cut: &mut Cut) {
     if page.len() <= MAX_POSTINGS && block.len() <= MAX_POSTINGS {
         return;
     }
     // Weight per page, by page (both lists are in page order).
-    let mut weights: Vec<(u32, u64)> = Vec::with_capacity(page.len() + block.len());
+    let Cut {
+        weights,
+        keys,
+        keep,
+    } = cut;
+    weights.clear();
     let (mut i, mut j) = (0, 0);
     while i < page.len() || j < block.len() {
         let p = match (page.get(i), block.get(j)) {
@@ -181,20 +193,18 @@ fn keep_best(page: &mut Vec<Posting>, block: &mut Vec<Posting>, m: [u32; 2]) {
             continue;
         }
         let mut at = 0;
-        let mut keys: Vec<(u64, u8, u32)> = list
-            .iter()
-            .enumerate()
-            .map(|(k, x)| {
-                while weights[at].0 != x.page {
-                    at += 1;
-                }
-                (weights[at].1, x.q, k as u32)
-            })
-            .collect();
+        keys.clear();
+        keys.extend(list.iter().enumerate().map(|(k, x)| {
+            while weights[at].0 != x.page {
+                at += 1;
+            }
+            (weights[at].1, x.q, k as u32)
+        }));
         keys.select_nth_unstable_by(MAX_POSTINGS - 1, |a, b| {
             b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2))
         });
-        let mut keep = vec![false; list.len()];
+        keep.clear();
+        keep.resize(list.len(), false);
         for k in &keys[..MAX_POSTINGS] {
             keep[k.2 as usize] = true;
         }
@@ -204,6 +214,14 @@ fn keep_best(page: &mut Vec<Posting>, block: &mut Vec<Posting>, m: [u32; 2]) {
             keep[k - 1]
         });
     }
+}
+
+/// Buffers of [`keep_best`], kept from term to term.
+#[derive(Default)]
+struct Cut {
+    weights: Vec<(u32, u64)>,
+    keys: Vec<(u64, u8, u32)>,
+    keep: Vec<bool>,
 }
 
 /// Where each word's records are: (records, from, to) for every bucket that has some.
@@ -246,9 +264,12 @@ impl Slices {
 #[derive(Default)]
 struct Scratch {
     lists: Lists,
-    /// A word's pair records: second word's rank, global unit, record.
-    pairs: Vec<(u32, u32, u64)>,
-    sorted: Vec<(u32, u32, u64)>,
+    /// A word's pair occurrences: second word's rank, global unit, spelling code × 2 +
+    /// heading flag.
+    pairs: Vec<(u32, u32, u32)>,
+    sorted: Vec<(u32, u32, u32)>,
+    /// Buffers of [`keep_best`].
+    cut: Cut,
     /// Counting-sort buckets by rank (all zero between uses).
     count: Vec<u32>,
     ranks: Vec<u32>,
@@ -272,11 +293,13 @@ fn finish_word(
     s.pairs.clear();
     for &(i, from, to) in slices.of(w) {
         let r = &records[i as usize];
-        for &rec in &r.recs[from as usize..to as usize] {
+        for rec in postings::unpack(&r.bytes[from as usize..to as usize]) {
             let unit = r.first_unit + postings::unit(rec);
             if postings::is_pair(rec) {
                 let rank = vocab.rank[postings::second(rec) as usize];
-                s.pairs.push((rank, unit, rec));
+                let spelling =
+                    u32::from(postings::code(rec)) << 1 | u32::from(postings::weight(rec) > 1);
+                s.pairs.push((rank, unit, spelling));
             } else {
                 s.lists
                     .push(units, unit, postings::q(rec), postings::mask(rec));
@@ -287,8 +310,15 @@ fn finish_word(
     words.keys.push('1');
     words.keys.push_str(folded);
     let variants = &vocab.variants[w as usize];
-    s.lists
-        .encode(words, Kind::Word, Variants::Words(variants), units);
+    s.lists.encode(
+        words,
+        Kind::Word,
+        Variants::Words(variants),
+        units,
+        &mut s.cut,
+    );
+    pairs.keys.reserve(s.pairs.len() / 4 * (folded.len() + 8));
+    pairs.bodies.reserve(s.pairs.len() * 3);
 
     // Pairs by the rank of their second word (a counting sort keeps unit order).
     if s.count.len() < vocab.rank.len() + 1 {
@@ -326,17 +356,18 @@ fn finish_word(
         pairs.keys.push_str(&vocab.folded[second]);
         // Spellings, most frequent first; a spelling beyond a word's named ones has none.
         let nameable = |c: u16| (c >> 5) as u8 != NO_BIT && (c & 31) as u8 != NO_BIT;
-        let first = postings::code(group[0].2);
+        let code = |spelling: u32| (spelling >> 1) as u16;
+        let first = code(group[0].2);
         s.codes.clear();
-        if group.iter().all(|g| postings::code(g.2) == first) {
+        if group.iter().all(|g| code(g.2) == first) {
             // Nearly every pair is written one way only.
             if nameable(first) {
                 s.codes.push(first);
             }
         } else {
             s.counts.clear();
-            for &(_, _, rec) in group {
-                let code = postings::code(rec);
+            for &(_, _, spelling) in group {
+                let code = code(spelling);
                 match s.counts.iter_mut().find(|c| c.0 == code) {
                     Some(c) => c.1 += 1,
                     None => s.counts.push((code, 1)),
@@ -358,18 +389,23 @@ fn finish_word(
             let unit = group[at].1;
             let mut tf = 0;
             let mut mask = 0;
-            while let Some(&(_, u, rec)) = group.get(at) {
+            while let Some(&(_, u, spelling)) = group.get(at) {
                 if u != unit {
                     break;
                 }
-                tf += postings::weight(rec);
-                mask |= bit(postings::code(rec));
+                tf += if spelling & 1 == 1 { W_HEADING } else { 1 };
+                mask |= bit(code(spelling));
                 at += 1;
             }
             s.lists.push(units, unit, units.q(unit, tf), mask);
         }
-        s.lists
-            .encode(&mut pairs, Kind::Pair, Variants::Codes(&s.codes), units);
+        s.lists.encode(
+            &mut pairs,
+            Kind::Pair,
+            Variants::Codes(&s.codes),
+            units,
+            &mut s.cut,
+        );
     }
     (std::mem::take(words), pairs)
 }
@@ -412,6 +448,7 @@ fn number_terms(keys: &[String], records: &[Records], units: &Units) -> Run {
     terms.sort_unstable_by(|a, b| cmp_keys(a.0, b.0));
     let mut run = Run::default();
     let mut lists = Lists::default();
+    let mut cut = Cut::default();
     for (key, group) in terms {
         run.keys.push('1');
         run.keys.push_str(key);
@@ -419,7 +456,7 @@ fn number_terms(keys: &[String], records: &[Records], units: &Units) -> Run {
         for &(_, unit, q) in group {
             lists.push(units, unit, q, 0);
         }
-        lists.encode(&mut run, Kind::Number, Variants::None, units);
+        lists.encode(&mut run, Kind::Number, Variants::None, units, &mut cut);
     }
     run
 }

@@ -19,9 +19,9 @@ pub(super) struct Records {
     /// Global index of the first unit.
     pub(super) first_unit: u32,
     /// The records of word `w` (its own and those of the pairs it starts) are
-    /// `recs[off[w]..off[w + 1]]`, in unit order.
+    /// `bytes[off[w]..off[w + 1]]`, in unit order, packed (see [`unpack`]).
     pub(super) off: Vec<u32>,
-    pub(super) recs: Vec<u64>,
+    pub(super) bytes: Vec<u8>,
     pub(super) numbers: Vec<NumberPosting>,
 }
 
@@ -206,6 +206,8 @@ pub(super) struct Emitter {
     touched: Vec<u32>,
     raw: Vec<u64>,
     firsts: Vec<u32>,
+    sorted: Vec<u64>,
+    packed: Vec<u8>,
     nums: Vec<(u32, u32)>,
 }
 
@@ -220,21 +222,98 @@ impl Emitter {
             off[i] += off[i - 1];
         }
         let mut at = off.clone();
-        let mut recs = vec![0u64; self.raw.len()];
+        self.sorted.clear();
+        self.sorted.resize(self.raw.len(), 0);
         for (&r, &f) in self.raw.iter().zip(&self.firsts) {
             let slot = &mut at[f as usize];
-            recs[*slot as usize] = r;
+            self.sorted[*slot as usize] = r;
             *slot += 1;
         }
         self.raw.clear();
         self.firsts.clear();
+        // Packed, word by word; `off` becomes byte offsets.
+        self.packed.clear();
+        for w in 0..words {
+            let slice = &self.sorted[off[w] as usize..off[w + 1] as usize];
+            off[w] = self.packed.len() as u32;
+            pack(&mut self.packed, slice);
+        }
+        off[words] = self.packed.len() as u32;
         Records {
             first_unit,
             off,
-            recs,
+            bytes: self.packed.clone(),
             numbers,
         }
     }
+}
+
+fn varint(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push(n as u8 | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+fn read_varint(bytes: &[u8], at: &mut usize) -> u64 {
+    let mut n = 0u64;
+    let mut shift = 0;
+    loop {
+        let b = bytes[*at];
+        *at += 1;
+        n |= u64::from(b & 0x7f) << shift;
+        if b < 0x80 {
+            return n;
+        }
+        shift += 7;
+    }
+}
+
+/// Packs records in unit order into about three bytes each (a third of their size: the
+/// records of a whole site are the largest thing the index holds at once): the unit as a
+/// delta and a pair flag, then a word's weight and mask or a pair's second word, spelling
+/// code and heading flag.
+fn pack(out: &mut Vec<u8>, recs: &[u64]) {
+    let mut prev = 0;
+    for &r in recs {
+        let u = unit(r);
+        varint(out, u64::from(u - prev) << 1 | u64::from(is_pair(r)));
+        prev = u;
+        if is_pair(r) {
+            let heading = u64::from(r & HEADING != 0);
+            varint(
+                out,
+                u64::from(second(r)) << 11 | u64::from(code(r)) << 1 | heading,
+            );
+        } else {
+            out.push(q(r));
+            varint(out, u64::from(mask(r)));
+        }
+    }
+}
+
+/// Records of a word packed by [`pack`], back as records.
+pub(super) fn unpack(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
+    let mut at = 0;
+    let mut unit = 0u64;
+    std::iter::from_fn(move || {
+        if at >= bytes.len() {
+            return None;
+        }
+        let head = read_varint(bytes, &mut at);
+        unit += head >> 1;
+        Some(if head & 1 == 1 {
+            let v = read_varint(bytes, &mut at);
+            let h = if v & 1 == 1 { HEADING } else { 0 };
+            unit | h | PAIR | ((v >> 1) & 0x3ff) << 25 | (v >> 11) << 35
+        } else {
+            let q = bytes[at];
+            at += 1;
+            let mask = read_varint(bytes, &mut at);
+            unit | u64::from(q) << 16 | mask << 25
+        })
+    })
 }
 
 /// Records of a chunk, in buckets of a few units each (one bucket's records fit in the L2
@@ -278,6 +357,7 @@ pub(super) fn records(
             raw,
             firsts,
             nums,
+            ..
         } = em;
         let toks = &chunk.toks[start..unit.end as usize];
         start = unit.end as usize;
@@ -352,6 +432,13 @@ mod tests {
         assert_eq!((unit(p), weight(p), code(p)), (3, W_HEADING, 31 << 5 | 30));
         assert_eq!(second(p), last);
         assert_eq!(weight(pair_rec(0, false, 0, 0)), 1);
+        let recs = [w, p, pair_rec(3, false, 7, 70_000), word_rec(300, 1, 1)];
+        let mut bytes = Vec::new();
+        let mut sorted = recs.to_vec();
+        sorted.sort_by_key(|&r| unit(r));
+        pack(&mut bytes, &sorted);
+        assert!(bytes.len() < 8 * recs.len());
+        assert_eq!(unpack(&bytes).collect::<Vec<_>>(), sorted);
     }
 
     #[test]

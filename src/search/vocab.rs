@@ -194,11 +194,8 @@ impl<'a> Chunk<'a> {
     }
 
     fn cites(&mut self, unit: u32, text: &str, weight: u32) {
-        // Most text cites nothing; the regular expression runs only where a number can be.
-        if text.contains('/') {
-            for n in text::extract_numbers(text) {
-                self.numbers.push((unit, n.canonical, weight));
-            }
+        for n in text::extract_numbers(text) {
+            self.numbers.push((unit, n.canonical, weight));
         }
     }
 }
