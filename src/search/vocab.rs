@@ -186,7 +186,10 @@ impl<'a> Chunk<'a> {
                 self.counts.push(0);
             }
             self.counts[id as usize] += 1;
-            let joined = end.is_some_and(|e| joins(&text[e..t.start]));
+            let joined = end.is_some_and(|e| {
+                // Nearly every gap is one space.
+                (t.start == e + 1 && text.as_bytes()[e] == b' ') || joins(&text[e..t.start])
+            });
             self.toks.push(if joined { id } else { id | BREAK });
             end = Some(t.start + t.text.len());
         }
