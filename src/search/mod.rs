@@ -7,8 +7,8 @@
 //! Design, in short (the rationale is in `docs`-style comments on each module):
 //! - Words are matched on the text contract's folded key; every posting remembers which toned
 //!   spellings occur, so a query typed with tones ranks exact spellings first ([`query`]).
-//! - Adjacent syllables are indexed as two-syllable terms, so phrases rank above scattered
-//!   words without storing positions ([`index`]).
+//! - Adjacent syllables (not across punctuation) are indexed as two-syllable terms, so
+//!   phrases rank above scattered words without storing positions ([`index`]).
 //! - A term keeps only the postings of the pages it weighs most in (title and best section),
 //!   so a common word costs a query no more than a rare one and one shard per term is all a
 //!   query reads ([`shard`]).
