@@ -457,15 +457,31 @@ fn pipeline(
         _ => true,
     };
     let mut search_paths = Vec::new();
-    if search {
-        for (path, bytes) in crate::search::build_index(&search_docs) {
-            if keep {
-                search_paths.push(path.clone());
-                files.insert(path, FileContent::Shared(bytes.into()));
-            } else {
-                files.insert_bytes(path, bytes);
+    match stream.filter(|_| search) {
+        // Like the pages, straight to disk as each file is made: never all in memory.
+        Some(staging) => {
+            let failed = std::sync::Mutex::new(None);
+            crate::search::build_index_to(&search_docs, &|path, bytes| {
+                if let Err(e) = staging.write(&path, &FileContent::Bytes(bytes)) {
+                    let mut failed = failed.lock().unwrap_or_else(|e| e.into_inner());
+                    failed.get_or_insert(e.to_string());
+                }
+            });
+            if let Some(e) = failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
+                diagnostics.push(Diagnostic::global_error(format!("không ghi được tệp: {e}")));
             }
         }
+        None if search => {
+            for (path, bytes) in crate::search::build_index(&search_docs) {
+                if keep {
+                    search_paths.push(path.clone());
+                    files.insert(path, FileContent::Shared(bytes.into()));
+                } else {
+                    files.insert_bytes(path, bytes);
+                }
+            }
+        }
+        None => {}
     }
     timer.lap("search");
 

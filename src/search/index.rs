@@ -10,7 +10,7 @@
 //! no string is sorted beyond the vocabulary.
 
 use super::postings::{self, NumberPosting, Records, Units};
-use super::shard::{cmp_keys, encode_term, Variants};
+use super::shard::{cmp_keys, encode_term, Shards, Sink, Variants};
 use super::tuning::{MAX_POSTINGS, W_CITE, W_HEADING, W_NUMBER, W_PAIR, W_TITLE};
 use super::vocab::{self, Chunk, Vocab, NO_BIT, PAGE_UNIT};
 use super::SearchDoc;
@@ -60,11 +60,6 @@ impl Run {
                 item
             })
     }
-}
-
-/// The whole index before it is cut into files: every term in key order.
-pub(crate) struct Built {
-    pub runs: Vec<Run>,
 }
 
 /// Number terms: `#1847` for the leading number, `#1847/qd-ttg` for the whole canonical form.
@@ -253,6 +248,14 @@ impl Slices {
             }
         }
         Self { start, items }
+    }
+
+    /// Bytes of records of word `w`.
+    fn bytes(&self, w: u32) -> usize {
+        self.of(w)
+            .iter()
+            .map(|&(_, from, to)| (to - from) as usize)
+            .sum()
     }
 
     fn of(&self, w: u32) -> &[(u32, u32, u32)] {
@@ -469,8 +472,9 @@ fn number_terms(keys: &[String], records: &[Records], units: &Units) -> Run {
     run
 }
 
-/// Builds every term of the site.
-pub(crate) fn build(docs: &[SearchDoc]) -> Built {
+/// Builds every term of the site and writes them to `out` as shards; the rest of the files
+/// are written by [`Shards::finish`].
+pub(crate) fn build<'a>(docs: &[SearchDoc], out: &'a Sink<'a>) -> Shards<'a> {
     let ranges = chunk_ranges(docs);
     let chunks: Vec<Chunk<'_>> = ranges
         .par_iter()
@@ -533,28 +537,41 @@ pub(crate) fn build(docs: &[SearchDoc]) -> Built {
 
     let numbers = number_terms(&number_keys_list, &records, &units);
     let slices = Slices::new(&records, words);
-    let finished: Vec<(Run, Run)> = vocab
-        .by_rank
-        .par_iter()
-        .map_init(Scratch::default, |s, &w| {
-            finish_word(s, w, &vocab, &records, &slices, &units)
-        })
-        .collect();
-    drop(records);
+    // Words in batches of about an eighth of the records each, so that the pairs they
+    // start are cut and written while later words are finished.
+    let sizes: Vec<usize> = vocab.by_rank.iter().map(|&w| slices.bytes(w)).collect();
+    let batch = sizes.iter().sum::<usize>() / 8 + 1;
+    let mut shards = Shards::new(out);
     let mut word_run = Run::default();
-    let mut runs = vec![numbers];
-    let mut pair_runs = Vec::with_capacity(finished.len());
-    for (w, p) in finished {
-        for (key, body) in w.iter() {
-            word_run.keys.push_str(key);
-            word_run.bodies.extend_from_slice(body);
-            word_run.end();
+    let mut from = 0;
+    while from < vocab.by_rank.len() {
+        let mut to = from;
+        let mut size = 0;
+        while to < vocab.by_rank.len() && (size < batch || to == from) {
+            size += sizes[to];
+            to += 1;
         }
-        pair_runs.push(p);
+        let finished: Vec<(Run, Run)> = vocab.by_rank[from..to]
+            .par_iter()
+            .map_init(Scratch::default, |s, &w| {
+                finish_word(s, w, &vocab, &records, &slices, &units)
+            })
+            .collect();
+        let mut pairs = Vec::with_capacity(finished.len());
+        for (w, p) in finished {
+            word_run.keys.push_str(&w.keys);
+            word_run.bodies.extend_from_slice(&w.bodies);
+            word_run.end();
+            pairs.push(p);
+        }
+        shards.push(pairs);
+        from = to;
     }
-    runs.push(word_run);
-    runs.extend(pair_runs);
-    Built { runs }
+    drop(records);
+    // Numbers and words sort before every pair; the listing is sorted at the end.
+    shards.flush();
+    shards.push([numbers, word_run]);
+    shards
 }
 
 #[cfg(test)]
@@ -568,18 +585,11 @@ mod tests {
 
     /// Every term, decoded as a reader sees it.
     fn terms(docs: &[SearchDoc]) -> Vec<TermEntry> {
-        let built = build(docs);
-        let mut out = Vec::new();
-        for run in &built.runs {
-            for (key, body) in run.iter() {
-                let mut shard = vec![1u8, 0];
-                shard.push(key.len() as u8);
-                shard.extend_from_slice(key.as_bytes());
-                shard.extend_from_slice(body);
-                out.extend(read_shard(&shard).unwrap());
-            }
-        }
-        out
+        crate::search::build_index(docs)
+            .iter()
+            .filter(|f| f.0.starts_with("search/s/"))
+            .flat_map(|f| read_shard(&f.1).unwrap())
+            .collect()
     }
 
     fn term<'a>(t: &'a [TermEntry], key: &str) -> &'a TermEntry {

@@ -32,6 +32,7 @@ mod vocab;
 
 pub use query::{parse_query, Query, QueryTerm};
 pub use rank::{search, Hit, Loader};
+pub use shard::Sink;
 pub use snippet::snippet;
 pub use tokenize::{is_marked, words, Word};
 
@@ -90,10 +91,25 @@ pub(crate) fn test_doc(i: usize, title: &str, sections: &[(&str, &str)]) -> Sear
     }
 }
 
-/// Builds the index files (paths relative to the output root, under `search/`).
+/// Builds the index files (paths relative to the output root, under `search/`), in path
+/// order.
 pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
-    let built = index::build(docs);
-    shard::write(built, docs)
+    let files = std::sync::Mutex::new(Vec::new());
+    build_index_to(docs, &|path, bytes| {
+        files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path, bytes));
+    });
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// Builds the index files and hands each to `out` as soon as it is complete, from any
+/// thread: a site's index is never all in memory at once.
+pub fn build_index_to(docs: &[SearchDoc], out: &Sink<'_>) {
+    index::build(docs, out).finish(docs);
 }
 
 /// Tuning shared by the index builder, the Rust ranking and (by copy) the JavaScript client.

@@ -9,7 +9,7 @@
 //! pairs per unit costs more than the records it saves), `index` sums them.
 
 use super::tuning::{B, K1, W_HEADING};
-use super::vocab::{Chunk, Key, BREAK, NO_BIT, OWN_NUMBER, PAGE_UNIT};
+use super::vocab::{Chunk, Key, NO_BIT, OWN_NUMBER, PAGE_UNIT};
 
 /// A number posting: number id, global unit, weight.
 pub(super) type NumberPosting = (u32, u32, u8);
@@ -341,6 +341,7 @@ pub(super) fn records(
     let mut next_number = 0;
     let mut start = 0usize;
     let mut from = 0;
+    let mut toks = chunk.toks.reader();
     for (u, unit) in chunk.units.iter().enumerate() {
         if em.raw.len() >= flush_at || u - from > usize::from(u16::MAX) {
             out.push(em.bucket(
@@ -359,14 +360,15 @@ pub(super) fn records(
             nums,
             ..
         } = em;
-        let toks = &chunk.toks[start..unit.end as usize];
+        let len = unit.end as usize - start;
         start = unit.end as usize;
         let rel = (u - from) as u16;
         let global = first_unit + u as u32;
         let mut prev = Key::new(0, 0);
         let heading = unit.heading as usize;
-        for (i, &t) in toks.iter().enumerate() {
-            let k = keys[(t & !BREAK) as usize];
+        for i in 0..len {
+            let (t, joined) = toks.next_token();
+            let k = keys[t as usize];
             let f = k.word() as usize;
             let in_heading = i < heading;
             if tf[f] == 0 {
@@ -374,7 +376,7 @@ pub(super) fn records(
             }
             tf[f] += if in_heading { W_HEADING } else { 1 };
             masks[f] |= bit_mask(k.bit());
-            if t & BREAK == 0 {
+            if joined {
                 let code = u16::from(prev.bit()) << 5 | u16::from(k.bit());
                 raw.push(pair_rec(rel, in_heading, code, k.word()));
                 firsts.push(prev.word());

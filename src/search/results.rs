@@ -7,6 +7,7 @@
 //! (writing each one costs more than its bytes), and a query downloads a few pages' text per
 //! hit. The set is named by a hash of every file, so a changed text renames them all.
 
+use super::shard::Sink;
 use super::tuning::{GROUP, RESULT_PAGES};
 use super::SearchDoc;
 use rayon::prelude::*;
@@ -102,37 +103,55 @@ fn result_file(pages: &[SearchDoc], g: usize) -> Vec<u8> {
     out
 }
 
-/// The result files (paths under `search/r/`) and the name of their set.
-pub(super) fn files(docs: &[SearchDoc]) -> (String, Vec<(String, Vec<u8>)>) {
+/// Writes the result files to `out` (paths under `search/r/`) and returns the name of their
+/// set: a hash of everything they hold, computed before any is written so that each file
+/// can go as soon as it is made.
+pub(super) fn files(docs: &[SearchDoc], out: &Sink<'_>) -> String {
     let packs: Vec<&[SearchDoc]> = docs.chunks(RESULT_PAGES).collect();
-    let built: Vec<(String, Vec<u8>, blake3::Hash)> = packs
+    let hashes: Vec<blake3::Hash> = packs
         .par_iter()
-        .enumerate()
-        .flat_map_iter(|(k, pages)| {
-            let groups = pages
-                .iter()
-                .map(|d| d.sections.len().div_ceil(GROUP))
-                .max()
-                .unwrap_or(0)
-                .max(1);
-            (0..groups).map(move |g| {
-                let bytes = result_file(pages, g);
-                let hash = blake3::hash(&bytes);
-                (format!("{k}-{g}.json"), bytes, hash)
-            })
+        .map(|pages| {
+            let mut h = blake3::Hasher::new();
+            let mut field = |s: &str| {
+                h.update(&(s.len() as u64).to_le_bytes());
+                h.update(s.as_bytes());
+            };
+            for doc in *pages {
+                field(&doc.path);
+                field(&doc.title);
+                field(&doc.breadcrumb.len().to_string());
+                doc.breadcrumb.iter().for_each(|c| field(c));
+                field(&doc.sections.len().to_string());
+                for s in &doc.sections {
+                    field(s.anchor.as_deref().unwrap_or("\0"));
+                    field(&s.heading);
+                    field(&s.text);
+                }
+            }
+            h.finalize()
         })
         .collect();
     let mut set = blake3::Hasher::new();
-    for (name, _, hash) in &built {
-        set.update(name.as_bytes());
-        set.update(hash.as_bytes());
+    set.update(format!("results v2 {RESULT_PAGES} {GROUP}").as_bytes());
+    for h in &hashes {
+        set.update(h.as_bytes());
     }
     let set = set.finalize().to_hex()[..12].to_owned();
-    let files = built
-        .into_iter()
-        .map(|(name, bytes, _)| (format!("search/r/{set}/{name}"), bytes))
-        .collect();
-    (set, files)
+    packs.par_iter().enumerate().for_each(|(k, pages)| {
+        let groups = pages
+            .iter()
+            .map(|d| d.sections.len().div_ceil(GROUP))
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        for g in 0..groups {
+            out(
+                format!("search/r/{set}/{k}-{g}.json"),
+                result_file(pages, g),
+            );
+        }
+    });
+    set
 }
 
 #[cfg(test)]
@@ -148,6 +167,17 @@ mod tests {
             .map(|(h, t)| (h.as_str(), t.as_str()))
             .collect();
         crate::search::test_doc(i, &format!("Trang {i}"), &refs)
+    }
+
+    /// The set and the files, by path.
+    fn collect(docs: &[SearchDoc]) -> (String, Vec<(String, Vec<u8>)>) {
+        let found = std::sync::Mutex::new(Vec::new());
+        let set = super::files(docs, &|path, bytes| {
+            found.lock().unwrap().push((path, bytes))
+        });
+        let mut found = found.into_inner().unwrap();
+        found.sort();
+        (set, found)
     }
 
     #[test]
@@ -169,7 +199,7 @@ mod tests {
         let docs: Vec<SearchDoc> = (0..RESULT_PAGES + 1)
             .map(|i| doc(i, if i == 1 { GROUP + 2 } else { i % 3 }))
             .collect();
-        let (set, files) = files(&docs);
+        let (set, files) = collect(&docs);
         let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
         let name = |k: usize, g: usize| format!("search/r/{set}/{k}-{g}.json");
         assert_eq!(names, [name(0, 0), name(0, 1), name(1, 0)]);
@@ -183,13 +213,9 @@ mod tests {
         assert_eq!(read(0, 1)[0]["b"], serde_json::json!([]));
         let last = &read(1, 0)[0];
         assert_eq!(last["t"], format!("Trang {RESULT_PAGES}"));
-        assert_eq!(super::files(&docs).0, set, "reproducible");
+        assert_eq!(collect(&docs).0, set, "reproducible");
         let mut changed = docs.clone();
         changed[1].sections[0].text.push('!');
-        assert_ne!(
-            super::files(&changed).0,
-            set,
-            "a changed text renames the set"
-        );
+        assert_ne!(collect(&changed).0, set, "a changed text renames the set");
     }
 }

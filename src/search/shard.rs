@@ -26,7 +26,7 @@
 //! A list holds at most [`MAX_POSTINGS`] postings, those of the pages its term weighs most
 //! in (`index::keep_best`), no more: one file per term lookup, no deeper tiers to fetch.
 
-use super::index::{Built, Posting, Run};
+use super::index::{Posting, Run};
 use super::results;
 use super::tuning::{DIR_SHARDS, GROUP, MAX_POSTINGS, RESULT_PAGES, SHARD_BYTES};
 use super::SearchDoc;
@@ -168,63 +168,91 @@ fn cut(runs: &[Run]) -> Vec<(String, Vec<u8>)> {
     shards
 }
 
-/// Cuts the built index into files.
-pub(crate) fn write(built: Built, docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
-    // Runs are cut into shards in parallel, a segment of consecutive runs each: a shard
-    // never spans two segments. Segments are cut by size alone, so the files do not depend
-    // on the number of threads.
-    let mut segments: Vec<&[Run]> = Vec::new();
-    let mut from = 0;
-    let mut size = 0;
-    for (i, run) in built.runs.iter().enumerate() {
-        size += run.bytes();
-        if size >= SEGMENT_BYTES {
-            segments.push(&built.runs[from..=i]);
-            from = i + 1;
-            size = 0;
+/// Where the index's files go: each file once, from any thread, as soon as it is complete,
+/// so that a large site's index is never all in memory (`sotay build` writes them to disk).
+pub type Sink<'a> = dyn Fn(String, Vec<u8>) + Sync + 'a;
+
+/// Cuts runs of terms into shards as they are finished, a segment of consecutive runs at a
+/// time: a shard never spans two segments. Segments are cut by size alone, so the files do
+/// not depend on the number of threads or on when runs arrive.
+pub(crate) struct Shards<'a> {
+    out: &'a Sink<'a>,
+    pending: Vec<Run>,
+    size: usize,
+    /// (first key, hash) of every shard written.
+    listed: Vec<(String, String)>,
+}
+
+impl<'a> Shards<'a> {
+    pub(crate) fn new(out: &'a Sink<'a>) -> Self {
+        Self {
+            out,
+            pending: Vec::new(),
+            size: 0,
+            listed: Vec::new(),
         }
     }
-    segments.push(&built.runs[from..]);
-    let shards: Vec<(String, Vec<u8>, String)> = segments
-        .into_par_iter()
-        .flat_map_iter(|runs| {
-            cut(runs).into_iter().map(|(first, bytes)| {
-                let hash = hash_hex(&bytes, 12);
-                (first, bytes, hash)
+
+    /// Takes runs in key order; writes the segments they complete.
+    pub(crate) fn push(&mut self, runs: impl IntoIterator<Item = Run>) {
+        let mut segments: Vec<Vec<Run>> = Vec::new();
+        for run in runs {
+            self.size += run.bytes();
+            self.pending.push(run);
+            if self.size >= SEGMENT_BYTES {
+                segments.push(std::mem::take(&mut self.pending));
+                self.size = 0;
+            }
+        }
+        self.write(segments);
+    }
+
+    /// Writes what is pending as a last segment.
+    pub(crate) fn flush(&mut self) {
+        let last = std::mem::take(&mut self.pending);
+        self.size = 0;
+        self.write(vec![last]);
+    }
+
+    fn write(&mut self, segments: Vec<Vec<Run>>) {
+        let out = self.out;
+        let listed: Vec<(String, String)> = segments
+            .into_par_iter()
+            .flat_map_iter(|runs| {
+                cut(&runs).into_iter().map(|(first, bytes)| {
+                    let hash = hash_hex(&bytes, 12);
+                    out(format!("search/s/{hash}.bin"), bytes);
+                    (first, hash)
+                })
             })
-        })
-        .collect();
-    drop(built);
-
-    let mut files: Vec<(String, Vec<u8>)> = Vec::with_capacity(shards.len() * 2);
-    let mut listed: Vec<(String, String)> = Vec::with_capacity(shards.len());
-    for (first, bytes, hash) in shards {
-        files.push((format!("search/s/{hash}.bin"), bytes));
-        listed.push((first, hash));
-    }
-    let mut dirs = Vec::new();
-    for group in listed.chunks(DIR_SHARDS) {
-        let bytes = serde_json::to_vec(&group).expect("strings serialize");
-        let hash = hash_hex(&bytes, 12);
-        dirs.push((group[0].0.clone(), hash.clone()));
-        files.push((format!("search/d/{hash}.json"), bytes));
+            .collect();
+        self.listed.extend(listed);
     }
 
-    let (set, results) = results::files(docs);
-    files.extend(results);
-    let manifest = json!({
-        "v": 2,
-        "pages": docs.len(),
-        "r": set,
-        "rp": RESULT_PAGES,
-        "rg": GROUP,
-        "dirs": dirs,
-    });
-    files.push((
-        "search/manifest.json".to_owned(),
-        serde_json::to_vec(&manifest).expect("manifest serializes"),
-    ));
-    files
+    /// Writes the directories, the result files and the manifest.
+    pub(crate) fn finish(mut self, docs: &[SearchDoc]) {
+        self.flush();
+        let mut listed = self.listed;
+        listed.sort_unstable_by(|a, b| cmp_keys(&a.0, &b.0));
+        let mut dirs = Vec::new();
+        for group in listed.chunks(DIR_SHARDS) {
+            let bytes = serde_json::to_vec(&group).expect("strings serialize");
+            let hash = hash_hex(&bytes, 12);
+            dirs.push((group[0].0.clone(), hash.clone()));
+            (self.out)(format!("search/d/{hash}.json"), bytes);
+        }
+        let set = results::files(docs, self.out);
+        let manifest = json!({
+            "v": 2,
+            "pages": docs.len(),
+            "r": set,
+            "rp": RESULT_PAGES,
+            "rg": GROUP,
+            "dirs": dirs,
+        });
+        let bytes = serde_json::to_vec(&manifest).expect("manifest serializes");
+        (self.out)("search/manifest.json".to_owned(), bytes);
+    }
 }
 
 // ---- Reading ----

@@ -18,9 +18,11 @@ pub(crate) const PAGE_UNIT: u16 = u16::MAX;
 pub(crate) const MAX_VARIANTS: usize = 31;
 /// The bit index of a spelling beyond [`MAX_VARIANTS`].
 pub(crate) const NO_BIT: u8 = 31;
-/// Set on a token id when no pair joins it to the token before (the first of a field, or
-/// one after punctuation).
-pub(super) const BREAK: u32 = 1 << 31;
+/// Set on a token when no pair joins it to the one before (the first of a field, or one
+/// after punctuation).
+const BREAK: u16 = 1 << 15;
+/// A token id too large for the 15 bits of a [`Toks`] entry: the id is in `wide`.
+const WIDE: u16 = BREAK - 1;
 /// Weight of a page's own document number (a page-level posting of the highest weight).
 pub(super) const OWN_NUMBER: u32 = u32::MAX;
 
@@ -162,14 +164,70 @@ pub(super) struct Unit {
     pub(super) heading: u32,
 }
 
+/// A chunk's tokens as ids of its table, two bytes each (the tokens of a whole site wait
+/// in memory for the vocabulary): 15 bits of id, the rare larger ids kept aside in order,
+/// and a flag for a token that starts no pair with the one before.
+#[derive(Default)]
+pub(super) struct Toks {
+    ids: Vec<u16>,
+    wide: Vec<u32>,
+}
+
+impl Toks {
+    fn push(&mut self, id: u32, joined: bool) {
+        let flag = if joined { 0 } else { BREAK };
+        match u16::try_from(id) {
+            Ok(small) if small < WIDE => self.ids.push(small | flag),
+            _ => {
+                self.ids.push(WIDE | flag);
+                self.wide.push(id);
+            }
+        }
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Reads the tokens in order: (id, joined to the one before).
+    pub(super) fn reader(&self) -> TokReader<'_> {
+        TokReader {
+            toks: self,
+            at: 0,
+            wide: 0,
+        }
+    }
+}
+
+/// See [`Toks::reader`].
+pub(super) struct TokReader<'a> {
+    toks: &'a Toks,
+    at: usize,
+    wide: usize,
+}
+
+impl TokReader<'_> {
+    /// The next token (there must be one).
+    pub(super) fn next_token(&mut self) -> (u32, bool) {
+        let t = self.toks.ids[self.at];
+        self.at += 1;
+        let id = t & !BREAK;
+        let id = if id == WIDE {
+            self.wide += 1;
+            self.toks.wide[self.wide - 1]
+        } else {
+            u32::from(id)
+        };
+        (id, t & BREAK == 0)
+    }
+}
+
 /// A run of consecutive pages as token ids of a chunk-local table.
 pub(super) struct Chunk<'a> {
     pub(super) table: Table<'a>,
     /// Occurrences of each local token.
     pub(super) counts: Vec<u32>,
-    /// Local token ids, [`BREAK`] on a token that starts no pair with the one before (the
-    /// first of a field, or after punctuation).
-    pub(super) toks: Vec<u32>,
+    pub(super) toks: Toks,
     pub(super) units: Vec<Unit>,
     /// Document numbers by unit index in the chunk: canonical form and weight (a heading
     /// mention counts [`W_HEADING`], the page's own number [`OWN_NUMBER`]).
@@ -190,7 +248,7 @@ impl<'a> Chunk<'a> {
                 // Nearly every gap is one space.
                 (t.start == e + 1 && text.as_bytes()[e] == b' ') || joins(&text[e..t.start])
             });
-            self.toks.push(if joined { id } else { id | BREAK });
+            self.toks.push(id, joined);
             end = Some(t.start + t.text.len());
         }
         (self.toks.len() - before) as u32
@@ -208,7 +266,7 @@ pub(super) fn tokenize(first_page: u32, docs: &[SearchDoc]) -> Chunk<'_> {
     let mut c = Chunk {
         table: Table::new(),
         counts: Vec::new(),
-        toks: Vec::new(),
+        toks: Toks::default(),
         units: Vec::new(),
         numbers: Vec::new(),
     };
@@ -372,6 +430,20 @@ mod tests {
     use crate::search::SearchSection;
 
     #[test]
+    fn tokens_keep_ids_of_any_size() {
+        let mut toks = Toks::default();
+        let ids = [0, 5, u32::from(WIDE) - 1, u32::from(WIDE), 70_000, 3];
+        for (i, &id) in ids.iter().enumerate() {
+            toks.push(id, i % 2 == 0);
+        }
+        assert_eq!(toks.wide, [u32::from(WIDE), 70_000]);
+        let mut reader = toks.reader();
+        for (i, &id) in ids.iter().enumerate() {
+            assert_eq!(reader.next_token(), (id, i % 2 == 0));
+        }
+    }
+
+    #[test]
     fn the_table_interns_in_first_seen_order_and_grows() {
         let mut words: Vec<String> = (0..3000).map(|i| format!("w{i}")).collect();
         words.push("một-từ-rất-dài-hơn-mười-sáu-byte".into());
@@ -408,11 +480,11 @@ mod tests {
         assert_eq!((chunk.units[1].page, chunk.units[1].block), (7, 0));
         assert_eq!(chunk.units[1].heading, 2);
         // No pair starts a field or crosses punctuation; a hyphen joins.
-        let breaks: Vec<&str> = chunk
-            .toks
-            .iter()
-            .filter(|&&t| t & BREAK != 0)
-            .map(|&t| chunk.table.strs[(t & !BREAK) as usize])
+        let mut reader = chunk.toks.reader();
+        let breaks: Vec<&str> = (0..chunk.toks.len())
+            .map(|_| reader.next_token())
+            .filter(|t| !t.1)
+            .map(|t| chunk.table.strs[t.0 as usize])
             .collect();
         assert_eq!(breaks, ["Đề", "Con", "dê", "dế", "theo", "QĐ"]);
         assert!(joins("  ") && joins(" - ") && !joins(" -- ") && !joins(", ") && !joins("\n"));
