@@ -399,6 +399,39 @@ mod tests {
     }
 
     #[test]
+    fn files_do_not_depend_on_the_number_of_threads() {
+        // Enough distinct pairs for several segments and batches.
+        let syllables = [
+            "văn", "hóa", "công", "vụ", "cán", "bộ", "dân", "sự", "luật", "kỷ",
+        ];
+        let mut seed = 7u64;
+        let docs: Vec<SearchDoc> = (0..1500)
+            .map(|i| {
+                let text: Vec<String> = (0..80)
+                    .map(|_| {
+                        seed = seed
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
+                        let s = syllables[(seed >> 33) as usize % syllables.len()];
+                        format!("{s}{}", (seed >> 40) % 50)
+                    })
+                    .collect();
+                doc(i, &text.join(" "))
+            })
+            .collect();
+        let build = |threads| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| crate::search::build_index(&docs))
+        };
+        let one = build(1);
+        assert!(one.iter().filter(|f| f.0.starts_with("search/s/")).count() > 100);
+        assert!(one == build(3));
+    }
+
+    #[test]
     fn keys_sort_like_javascript() {
         // U+1F600 is a surrogate pair in UTF-16 and sorts before U+FF61 there.
         assert_eq!(cmp_keys("\u{1F600}", "\u{FF61}"), Ordering::Less);
