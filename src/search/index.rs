@@ -16,6 +16,8 @@ use super::vocab::{self, Chunk, Vocab, NO_BIT, PAGE_UNIT};
 use super::SearchDoc;
 use rayon::prelude::*;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 /// One posting: a page (title, number) or one of its sections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,6 +221,34 @@ struct Cut {
     keep: Vec<bool>,
 }
 
+/// Locks a mutex whose data cannot be left inconsistent by a panic (a slot, a counter).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Finished words taken in key order (see [`build`]).
+struct InOrder<'a> {
+    next: usize,
+    shards: Shards<'a>,
+    /// The words' own terms.
+    words: Run,
+}
+
+impl InOrder<'_> {
+    fn drain(&mut self, slots: &[Mutex<Option<(Run, Run)>>]) {
+        while let Some(slot) = slots.get(self.next) {
+            let Some((word, pairs)) = lock(slot).take() else {
+                return;
+            };
+            self.words.keys.push_str(&word.keys);
+            self.words.bodies.extend_from_slice(&word.bodies);
+            self.words.end();
+            self.shards.push([pairs]);
+            self.next += 1;
+        }
+    }
+}
+
 /// Where each word's records are: (records, from, to) for every bucket that has some.
 /// Read once in bucket order, so that a word's task does not look into every bucket.
 struct Slices {
@@ -248,14 +278,6 @@ impl Slices {
             }
         }
         Self { start, items }
-    }
-
-    /// Bytes of records of word `w`.
-    fn bytes(&self, w: u32) -> usize {
-        self.of(w)
-            .iter()
-            .map(|&(_, from, to)| (to - from) as usize)
-            .sum()
     }
 
     fn of(&self, w: u32) -> &[(u32, u32, u32)] {
@@ -537,36 +559,45 @@ pub(crate) fn build<'a>(docs: &[SearchDoc], out: &'a Sink<'a>) -> Shards<'a> {
 
     let numbers = number_terms(&number_keys_list, &records, &units);
     let slices = Slices::new(&records, words);
-    // Words in batches of about an eighth of the records each, so that the pairs they
-    // start are cut and written while later words are finished.
-    let sizes: Vec<usize> = vocab.by_rank.iter().map(|&w| slices.bytes(w)).collect();
-    let batch = sizes.iter().sum::<usize>() / 8 + 1;
-    let mut shards = Shards::new(out);
-    let mut word_run = Run::default();
-    let mut from = 0;
-    while from < vocab.by_rank.len() {
-        let mut to = from;
-        let mut size = 0;
-        while to < vocab.by_rank.len() && (size < batch || to == from) {
-            size += sizes[to];
-            to += 1;
-        }
-        let finished: Vec<(Run, Run)> = vocab.by_rank[from..to]
-            .par_iter()
-            .map_init(Scratch::default, |s, &w| {
-                finish_word(s, w, &vocab, &records, &slices, &units)
-            })
-            .collect();
-        let mut pairs = Vec::with_capacity(finished.len());
-        for (w, p) in finished {
-            word_run.keys.push_str(&w.keys);
-            word_run.bodies.extend_from_slice(&w.bodies);
-            word_run.end();
-            pairs.push(p);
-        }
-        shards.push(pairs);
-        from = to;
-    }
+    // Words are finished in parallel and handed over in key order: whichever task finds
+    // the next words done cuts and writes the shards their pairs complete. No task waits
+    // for another (a batch would wait for its largest word), and only the pairs of words
+    // finished ahead of a slow one are held.
+    let n = vocab.by_rank.len();
+    let slots: Vec<Mutex<Option<(Run, Run)>>> = (0..n).map(|_| Mutex::new(None)).collect();
+    let consumer = Mutex::new(InOrder {
+        next: 0,
+        shards: Shards::new(out),
+        words: Run::default(),
+    });
+    // Each worker takes the next word in key order (not a half of them, as a split would),
+    // so that words are done nearly in order.
+    let next = AtomicUsize::new(0);
+    (0..rayon::current_num_threads())
+        .into_par_iter()
+        .for_each(|_| {
+            let mut s = Scratch::default();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(&w) = vocab.by_rank.get(i) else {
+                    return;
+                };
+                let done = finish_word(&mut s, w, &vocab, &records, &slices, &units);
+                *lock(&slots[i]) = Some(done);
+                // Never wait: the worker holding the consumer takes this word when it gets
+                // to it.
+                if let Ok(mut c) = consumer.try_lock() {
+                    c.drain(&slots);
+                }
+            }
+        });
+    let mut c = consumer.into_inner().unwrap_or_else(|e| e.into_inner());
+    c.drain(&slots);
+    let InOrder {
+        mut shards,
+        words: word_run,
+        ..
+    } = c;
     drop(records);
     // Numbers and words sort before every pair; the listing is sorted at the end.
     shards.flush();
