@@ -96,7 +96,11 @@ impl Lists {
         self.block.clear();
     }
     fn push(&mut self, units: &Units, unit: u32, q: u8, mask: u32) {
-        let u = units.all[unit as usize];
+        self.push_unit(units.all[unit as usize], q, mask);
+    }
+
+    /// A posting of a unit already at hand (one lookup of the unit, not two).
+    fn push_unit(&mut self, u: postings::Unit, q: u8, mask: u32) {
         let list = if u.block == PAGE_UNIT {
             &mut self.page
         } else {
@@ -430,7 +434,8 @@ fn finish_word(
                 mask |= bit(code(spelling));
                 at += 1;
             }
-            s.lists.push(units, unit, units.q(unit, tf), mask);
+            let u = units.all[unit as usize];
+            s.lists.push_unit(u, units.q_of(u, unit, tf), mask);
         }
         s.lists.encode(
             &mut pairs,

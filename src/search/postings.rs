@@ -182,7 +182,11 @@ impl Units {
 
     /// The weight of a term occurring `tf` times (weighted) in unit `u`.
     pub(super) fn q(&self, u: u32, tf: u32) -> u8 {
-        let unit = self.all[u as usize];
+        self.q_of(self.all[u as usize], u, tf)
+    }
+
+    /// [`Units::q`] for a unit already at hand.
+    pub(super) fn q_of(&self, unit: Unit, u: u32, tf: u32) -> u8 {
         let kind = usize::from(unit.block == PAGE_UNIT);
         let len = usize::from(unit.len);
         if len < SHORT && (tf as usize) < SMALL_TF {

@@ -111,10 +111,12 @@ pub(super) fn files(docs: &[SearchDoc], out: &Sink<'_>) -> String {
     let hashes: Vec<blake3::Hash> = packs
         .par_iter()
         .map(|pages| {
-            let mut h = blake3::Hasher::new();
+            // One buffer hashed at once: blake3 hashes large inputs several chunks at a
+            // time, small updates one block at a time.
+            let mut buf = Vec::with_capacity(16 * 1024);
             let mut field = |s: &str| {
-                h.update(&(s.len() as u64).to_le_bytes());
-                h.update(s.as_bytes());
+                buf.extend_from_slice(&(s.len() as u64).to_le_bytes());
+                buf.extend_from_slice(s.as_bytes());
             };
             for doc in *pages {
                 field(&doc.path);
@@ -128,7 +130,7 @@ pub(super) fn files(docs: &[SearchDoc], out: &Sink<'_>) -> String {
                     field(&s.text);
                 }
             }
-            h.finalize()
+            blake3::hash(&buf)
         })
         .collect();
     let mut set = blake3::Hasher::new();
