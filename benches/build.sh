@@ -5,8 +5,9 @@
 #
 # Generates the corpus with the gen_corpus example into /dev/shm (tmpfs: the virtual disk
 # makes write times noisy and growing from run to run), then builds it RUNS times with each
-# tool, interleaved (sotay, hugo, sotay, hugo, ...) so machine noise hits both alike, and
-# prints per-run figures and medians. See benches/README.md.
+# of sotay (default theme), sotay-min (the minimal templates of peers/sotay, the markup of
+# Hugo's peer templates) and hugo, interleaved so machine noise hits all alike, and prints
+# per-run figures and medians. See benches/README.md.
 set -euo pipefail
 export LC_ALL=C
 
@@ -21,6 +22,7 @@ cd "$ROOT"
 CORPUS=/dev/shm/sotay-bench-$PAGES
 STAMP=$CORPUS.stamp
 SOTAY_OUT=/dev/shm/sotay-bench-out
+MIN_SITE=/dev/shm/sotay-bench-min-$PAGES
 HUGO_SITE=/dev/shm/hugo-bench-site-$PAGES
 HUGO_OUT=/dev/shm/hugo-bench-out
 TMP=$(mktemp -d)
@@ -68,6 +70,14 @@ else
 fi
 MD_BYTES=$(du -sb "$CORPUS/content" | cut -f1)
 
+# sotay-min: the same content (a symlink) with the minimal templates of peers/sotay, the
+# markup Hugo's peer templates produce; "sotay" is the full default theme.
+rm -rf "$MIN_SITE"
+mkdir -p "$MIN_SITE"
+cp "$CORPUS/site.yaml" "$MIN_SITE/"
+cp -r benches/peers/sotay/templates "$MIN_SITE/templates"
+ln -s "$CORPUS/content" "$MIN_SITE/content"
+
 # Hugo works on its own copy: peer config and templates plus the same content.
 rm -rf "$HUGO_SITE"
 cp -r benches/peers/hugo "$HUGO_SITE"
@@ -81,10 +91,12 @@ hugo_cmd() { hugo --quiet --destination "$HUGO_OUT"; }
 # timed TOOL: one timed build; leaves "wall_s rss_kb" in $TMP/time and appends it to $TMP/TOOL.
 timed() {
     local tool=$1 ok=1
-    if [[ $tool == sotay ]]; then
+    if [[ $tool == sotay || $tool == sotay-min ]]; then
+        local root=$CORPUS
+        [[ $tool == sotay-min ]] && root=$MIN_SITE
         rm -rf "$SOTAY_OUT"
         /usr/bin/time -f '%e %M' -o "$TMP/time" \
-            "$SOTAY" build --root "$CORPUS" --output "$SOTAY_OUT" --today "$TODAY" \
+            "$SOTAY" build --root "$root" --output "$SOTAY_OUT" --today "$TODAY" \
             >"$TMP/out" 2>"$TMP/err" || ok=0
     else
         rm -rf "$HUGO_OUT"
@@ -116,14 +128,15 @@ rm -rf "$HUGO_OUT"
 (cd "$HUGO_SITE" && hugo_cmd >/dev/null 2>&1) || die "hugo build failed (warm-up)"
 echo
 
-printf '%-4s %-6s %8s %12s\n' run tool wall_s peak_rss_MB
+printf '%-4s %-9s %8s %12s\n' run tool wall_s peak_rss_MB
 : >"$TMP/sotay"
+: >"$TMP/sotay-min"
 : >"$TMP/hugo"
 for ((i = 1; i <= RUNS; i++)); do
-    for tool in sotay hugo; do
+    for tool in sotay sotay-min hugo; do
         timed "$tool"
         read -r wall rss < <(tail -n1 "$TMP/time")
-        printf '%-4s %-6s %8.2f %12.1f\n' "$i" "$tool" "$wall" "$(awk -v k="$rss" 'BEGIN{print k/1024}')"
+        printf '%-4s %-9s %8.2f %12.1f\n' "$i" "$tool" "$wall" "$(awk -v k="$rss" 'BEGIN{print k/1024}')"
     done
 done
 
@@ -133,16 +146,20 @@ median() {
 }
 S_WALL=$(median "$TMP/sotay" 1)
 S_RSS=$(median "$TMP/sotay" 2)
+M_WALL=$(median "$TMP/sotay-min" 1)
+M_RSS=$(median "$TMP/sotay-min" 2)
 H_WALL=$(median "$TMP/hugo" 1)
 H_RSS=$(median "$TMP/hugo" 2)
 
 echo
 echo "median of $RUNS runs:"
-printf '%-6s %8s %10s %12s\n' tool wall_s pages/s peak_rss_MB
-for t in sotay:$S_WALL:$S_RSS hugo:$H_WALL:$H_RSS; do
+printf '%-9s %8s %10s %12s\n' tool wall_s pages/s peak_rss_MB
+for t in sotay:$S_WALL:$S_RSS sotay-min:$M_WALL:$M_RSS hugo:$H_WALL:$H_RSS; do
     IFS=: read -r name wall rss <<<"$t"
     awk -v n="$name" -v w="$wall" -v r="$rss" -v p="$PAGES" \
-        'BEGIN{printf "%-6s %8.2f %10.0f %12.1f\n", n, w, (w > 0 ? p / w : 0), r / 1024}'
+        'BEGIN{printf "%-9s %8.2f %10.0f %12.1f\n", n, w, (w > 0 ? p / w : 0), r / 1024}'
 done
 awk -v sw="$S_WALL" -v hw="$H_WALL" -v sr="$S_RSS" -v hr="$H_RSS" \
-    'BEGIN{printf "hugo/sotay: wall time %.2fx, peak RSS %.2fx\n", (sw > 0 ? hw / sw : 0), (sr > 0 ? hr / sr : 0)}'
+    'BEGIN{printf "hugo/sotay (default theme): wall time %.2fx, peak RSS %.2fx\n", (sw > 0 ? hw / sw : 0), (sr > 0 ? hr / sr : 0)}'
+awk -v sw="$M_WALL" -v hw="$H_WALL" -v sr="$M_RSS" -v hr="$H_RSS" \
+    'BEGIN{printf "hugo/sotay-min (equivalent minimal templates): wall time %.2fx, peak RSS %.2fx\n", (sw > 0 ? hw / sw : 0), (sr > 0 ? hr / sr : 0)}'

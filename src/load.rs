@@ -5,6 +5,7 @@
 //! assume clean text, and it reports every unreadable file rather than stopping at the first.
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -51,6 +52,12 @@ pub fn is_editor_temp(name: &str) -> bool {
 
 /// Decodes raw bytes into clean text, or says where the bytes stop being UTF-8.
 pub fn decode(path: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
+    decode_cow(path, bytes).map(Cow::into_owned)
+}
+
+/// [`decode`], borrowing from `bytes` when they need no change (the common case), so a
+/// file's text is copied once, into its `Arc<str>`.
+fn decode_cow<'a>(path: &str, bytes: &'a [u8]) -> Result<Cow<'a, str>, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     // SIMD validation first (every byte of the site passes here, and std's check is slow
     // on text that is mostly multi-byte); std's error only when it fails, for the offset.
@@ -66,12 +73,11 @@ pub fn decode(path: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
         .with_hint("lưu lại tệp với bảng mã UTF-8")
     })?;
     // Most files are already LF and NFC: check before copying, and copy once.
-    let text = if text.contains('\r') {
-        std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
-    } else {
-        std::borrow::Cow::Borrowed(text)
-    };
-    Ok(crate::text::nfc(&text))
+    if text.contains('\r') {
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        return Ok(Cow::Owned(crate::text::nfc_cow(&text).into_owned()));
+    }
+    Ok(crate::text::nfc_cow(text))
 }
 
 /// Reads and decodes `site.yaml`.
@@ -183,11 +189,11 @@ pub fn read_source(disk: &Path, content_path: String) -> Result<SourceFile, Diag
             format!("không đọc được: {e}"),
         )
     })?;
-    let text = decode(&path, &bytes)?;
+    let text = decode_cow(&path, &bytes)?;
     Ok(SourceFile {
         path,
         content_path,
-        text: Arc::from(text),
+        text: Arc::from(&*text),
     })
 }
 

@@ -9,9 +9,11 @@
 
 use super::{absolute, check_output_dir, io_err, is_compressible, FileContent, OutputError};
 use super::{SiteFiles, MARKER};
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 /// A temporary output folder that becomes the output on [`Staging::commit`].
 #[derive(Debug)]
@@ -21,6 +23,9 @@ pub struct Staging {
     retired: PathBuf,
     precompress: bool,
     files: AtomicUsize,
+    /// Folders known to exist (relative to `dir`): thousands of index files share a few
+    /// folders, and asking the file system again costs two system calls per file.
+    folders: Mutex<HashSet<String>>,
     committed: bool,
 }
 
@@ -55,6 +60,7 @@ impl Staging {
             retired,
             precompress,
             files: AtomicUsize::new(0),
+            folders: Mutex::new(HashSet::new()),
             committed: false,
         })
     }
@@ -63,9 +69,13 @@ impl Staging {
     /// many threads at once.
     pub fn write(&self, path: &str, content: &FileContent) -> Result<(), OutputError> {
         let target = self.dir.join(path);
-        if let Some(parent) = target.parent() {
-            // Tolerates a sibling thread creating the same parent at the same time.
-            std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+        if let (Some((folder, _)), Some(parent)) = (path.rsplit_once('/'), target.parent()) {
+            let lock = || self.folders.lock().unwrap_or_else(|e| e.into_inner());
+            if !lock().contains(folder) {
+                // Tolerates a sibling thread creating the same parent at the same time.
+                std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+                lock().insert(folder.to_owned());
+            }
         }
         match content {
             FileContent::Copy(src) => std::fs::copy(src, &target).map(|_| ()),

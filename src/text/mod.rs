@@ -19,13 +19,19 @@ use unicode_normalization::UnicodeNormalization;
 /// Editors on some systems save decomposed text and phones may send decomposed queries;
 /// everything downstream compares NFC strings, so normalization happens once, at the edge.
 pub fn nfc(text: &str) -> String {
+    nfc_cow(text).into_owned()
+}
+
+/// [`nfc`] without a copy when the text is already NFC (nearly always: every byte of a
+/// site passes here once).
+pub fn nfc_cow(text: &str) -> std::borrow::Cow<'_, str> {
     if surely_nfc(text)
         || unicode_normalization::is_nfc_quick(text.chars())
             == unicode_normalization::IsNormalized::Yes
     {
-        return text.to_owned();
+        return std::borrow::Cow::Borrowed(text);
     }
-    text.nfc().collect()
+    std::borrow::Cow::Owned(text.nfc().collect())
 }
 
 /// A cheap test that covers nearly all Vietnamese text: characters below the combining
