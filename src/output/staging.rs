@@ -144,7 +144,7 @@ impl Staging {
         }
         self.committed = true;
         if self.retired.exists() {
-            std::fs::remove_dir_all(&self.retired).map_err(io_err(&self.retired))?;
+            remove_in_parallel(&self.retired).map_err(io_err(&self.retired))?;
         }
         Ok(())
     }
@@ -157,6 +157,22 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// Removes a folder sotay created (the retired output), its top-level entries in parallel:
+/// a ten-thousand-page output takes a quarter of a second of system time to delete, as
+/// long as the rest of a rebuild on tmpfs, and it is the last thing a rebuild waits for.
+fn remove_in_parallel(dir: &Path) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.par_iter().try_for_each(|e| {
+        if e.file_type()?.is_dir() {
+            std::fs::remove_dir_all(e.path())
+        } else {
+            std::fs::remove_file(e.path())
+        }
+    })?;
+    std::fs::remove_dir(dir)
 }
 
 /// Writes `files` to `output`, replacing a previous sotay output only on success.
