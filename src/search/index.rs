@@ -44,6 +44,10 @@ impl Run {
         self.key_ends.push(self.keys.len() as u32);
         self.body_ends.push(self.bodies.len() as u32);
     }
+    /// The first term's key.
+    pub(crate) fn first_key(&self) -> Option<&str> {
+        self.key_ends.first().map(|&e| &self.keys[..e as usize])
+    }
     /// Bytes of keys and entries.
     pub(crate) fn bytes(&self) -> usize {
         self.keys.len() + self.bodies.len()

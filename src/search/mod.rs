@@ -20,6 +20,7 @@
 //!   word in key order ([`index`]).
 
 pub mod cli;
+mod cut;
 mod index;
 mod postings;
 mod query;
