@@ -83,10 +83,7 @@ pub(crate) struct Cutter {
 impl Cutter {
     /// Adds a term; hands over each shard it completes as (first key, bytes).
     pub(crate) fn push(&mut self, key: &str, body: &[u8], out: &mut impl FnMut(String, Vec<u8>)) {
-        if self.count > 0
-            && self.shard.len() >= MIN_SHARD
-            && starts_shard(key, key.len() + body.len())
-        {
+        if self.count > 0 && self.starts_with(key, body) {
             self.flush(out);
         }
         if self.count == 0 {
@@ -112,9 +109,10 @@ impl Cutter {
         }
     }
 
-    /// Whether no term is waiting for its shard to end.
-    pub(crate) fn is_empty(&self) -> bool {
+    /// Whether [`Cutter::push`] would start a new shard with this term.
+    pub(crate) fn starts_with(&self, key: &str, body: &[u8]) -> bool {
         self.count == 0
+            || (self.shard.len() >= MIN_SHARD && starts_shard(key, key.len() + body.len()))
     }
 
     /// Ends the current shard, if it has terms.

@@ -22,6 +22,7 @@
 pub mod cli;
 mod cut;
 mod index;
+mod live;
 mod postings;
 mod query;
 mod rank;
@@ -31,6 +32,7 @@ mod snippet;
 mod tokenize;
 mod vocab;
 
+pub use live::{LiveIndex, Rebuild, Updated};
 pub use query::{parse_query, Query, QueryTerm};
 pub use rank::{search, Hit, Loader};
 pub use shard::Sink;
