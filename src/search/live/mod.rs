@@ -345,6 +345,35 @@ impl LiveIndex {
         Ok(updated)
     }
 
+    /// Brings `live` to `docs` and returns every file of the index: an update when it can,
+    /// else a new live index, else (a site beyond the live index's limits) a plain build.
+    /// The update's figures are returned when it was one.
+    pub fn follow(
+        live: &mut Option<Self>,
+        docs: &[SearchDoc],
+    ) -> (Vec<(String, Arc<[u8]>)>, Option<Updated>) {
+        if let Some(index) = live.as_mut() {
+            match index.update(docs) {
+                Ok(updated) => return (index.files(), Some(updated)),
+                Err(_) => *live = None,
+            }
+        }
+        match Self::build(docs) {
+            Ok(index) => {
+                let files = index.files();
+                *live = Some(index);
+                (files, None)
+            }
+            Err(_) => {
+                let files = super::build_index(docs);
+                (
+                    files.into_iter().map(|(p, b)| (p, b.into())).collect(),
+                    None,
+                )
+            }
+        }
+    }
+
     /// Every file of the index, as a full build writes them.
     pub fn files(&self) -> Vec<(String, Arc<[u8]>)> {
         let mut out = Vec::with_capacity(self.shards.len() + 4 * self.pack_files.len());
