@@ -322,9 +322,8 @@ impl LiveIndex {
             updated.terms += 1;
         }
         updated.entries = changed_keys.len();
-        if let (Some(lo), Some(hi)) = (changed_keys.iter().min(), changed_keys.iter().max()) {
-            updated.shards = self.recut(Some((lo.clone(), hi.clone())));
-        }
+        changed_keys.sort_unstable();
+        updated.shards = self.recut(Some(&changed_keys));
 
         // Result files of the changed packs.
         let mut packs: Vec<usize> = changed.iter().map(|p| p / RESULT_PAGES).collect();
@@ -564,79 +563,108 @@ impl LiveIndex {
         &self.terms[id as usize].as_ref().expect("listed term").body
     }
 
-    /// Cuts the terms into shards again: all of them, or (`changed`: the first and last
-    /// changed keys) from the shard before the first to where the new cuts meet the old
-    /// ones after the last. Returns the number of shard files written.
-    fn recut(&mut self, changed: Option<(OrdKey, OrdKey)>) -> usize {
-        // A shard that starts before the first change starts where it did: what decides a
-        // boundary (the terms before it and the term after it) did not change.
-        let start: Option<OrdKey> = match &changed {
-            Some((lo, _)) => self
+    /// Cuts the terms into shards again: all of them (`changed` is `None`), or around the
+    /// changed keys (in order): each stretch runs from the shard before a changed key to
+    /// where the new cuts meet the old ones after it. Returns the number of shard files
+    /// written.
+    fn recut(&mut self, changed: Option<&[OrdKey]>) -> usize {
+        let Some(changed) = changed else {
+            let old = std::mem::take(&mut self.shards);
+            let (made, _) = self.cut_stretch(None, &[]);
+            return self.replace_shards(old.into_values().collect(), made);
+        };
+        let mut written = 0;
+        let mut at = 0;
+        while let Some(lo) = changed.get(at) {
+            // A shard that starts before the change starts where it did: what decides a
+            // boundary (the terms before it and the term after it) did not change.
+            let start = self
                 .shards
                 .range(..lo.clone())
                 .next_back()
-                .map(|(k, _)| k.clone()),
-            None => None,
-        };
-        let hi = changed.map(|c| c.1);
-        let hi_label = hi.as_ref().and_then(|k| run_label(&k.0).map(str::to_owned));
+                .map(|(k, _)| k.clone());
+            let (made, end) = self.cut_stretch(start.clone(), &changed[at..]);
+            let lo = match start {
+                Some(s) => Bound::Included(s),
+                None => Bound::Unbounded,
+            };
+            let up = match &end {
+                Some(e) => Bound::Excluded(e.clone()),
+                None => Bound::Unbounded,
+            };
+            let old: Vec<OrdKey> = self
+                .shards
+                .range((lo, up))
+                .map(|(k, _)| k.clone())
+                .collect();
+            let old = old.iter().filter_map(|k| self.shards.remove(k)).collect();
+            written += self.replace_shards(old, made);
+            let Some(end) = end else {
+                break;
+            };
+            at += changed[at..].partition_point(|k| *k < end);
+        }
+        written
+    }
+
+    /// Cuts from `start` (a shard's first key; `None`: the first term) to the first old
+    /// boundary past the `changed` keys met on the way, where the old shards are right
+    /// again, or to the end. Returns the new shards and where they stop.
+    fn cut_stretch(
+        &self,
+        start: Option<OrdKey>,
+        changed: &[OrdKey],
+    ) -> (Vec<(String, Vec<u8>)>, Option<OrdKey>) {
         let mut made: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut emit = |first: String, bytes: Vec<u8>| made.push((first, bytes));
         let mut cutter = Cutter::default();
         let mut prev: Option<&OrdKey> = None;
-        let mut end: Option<&OrdKey> = None;
-        let from = match &start {
-            Some(s) => Bound::Included(s.clone()),
+        // The last changed key passed, and the next.
+        let mut passed: Option<&OrdKey> = None;
+        let mut next = 0;
+        let from = match start {
+            Some(s) => Bound::Included(s),
             None => Bound::Unbounded,
         };
-        let mut emit = |first: String, bytes: Vec<u8>| made.push((first, bytes));
         for (key, &id) in self.order.range((from, Bound::Unbounded)) {
             let body = self.body(id);
             if let Some(prev) = prev {
                 // Segments end after a word's pairs (when its hash says so) and before the
                 // numbers and words, as in `Shards::push` and `index::build`.
-                let label = run_label(&prev.0);
-                if label.is_some() && run_label(&key.0) != label {
-                    let label = label.expect("checked");
-                    if key.class() != 0 || ends_segment(label, self.run_bytes(label)) {
+                if let Some(label) = run_label(&prev.0) {
+                    if run_label(&key.0) != Some(label)
+                        && (key.class() != 0 || ends_segment(label, self.run_bytes(label)))
+                    {
                         cutter.flush(&mut emit);
                     }
                 }
             }
-            // Past every change (and past the end of its word's pairs, whose size decides
-            // a segment boundary), a boundary both cuts have: the rest is as it was.
-            if hi.as_ref().is_some_and(|hi| key > hi)
-                && (hi_label.is_none() || run_label(&key.0) != hi_label.as_deref())
-                && cutter.starts_with(&key.0, body)
-                && self.shards.contains_key(key)
-            {
-                end = Some(key);
-                break;
+            while changed.get(next).is_some_and(|c| c < key) {
+                passed = Some(&changed[next]);
+                next += 1;
+            }
+            // Past a change (and past the end of its word's pairs, whose size decides a
+            // segment boundary), at a boundary both cuts have: the rest is as it was.
+            if let Some(passed) = passed {
+                if changed.get(next) != Some(key)
+                    && (run_label(&passed.0).is_none() || run_label(&passed.0) != run_label(&key.0))
+                    && cutter.starts_with(&key.0, body)
+                    && self.shards.contains_key(key)
+                {
+                    cutter.flush(&mut emit);
+                    return (made, Some(key.clone()));
+                }
             }
             cutter.push(&key.0, body, &mut emit);
             prev = Some(key);
         }
         cutter.flush(&mut emit);
-        let end = end.cloned();
-        // Out with the old shards of the stretch, in with the new.
-        let lo = match start {
-            Some(s) => Bound::Included(s),
-            None => Bound::Unbounded,
-        };
-        let up = match end {
-            Some(e) => Bound::Excluded(e),
-            None => Bound::Unbounded,
-        };
-        let old: Vec<OrdKey> = self
-            .shards
-            .range((lo, up))
-            .map(|(k, _)| k.clone())
-            .collect();
-        let mut before: HashSet<String> = HashSet::new();
-        for k in old {
-            if let Some(s) = self.shards.remove(&k) {
-                before.insert(s.hash);
-            }
-        }
+        (made, None)
+    }
+
+    /// Puts the shards `made` in place of `old`; returns how many are new files.
+    fn replace_shards(&mut self, old: Vec<Shard>, made: Vec<(String, Vec<u8>)>) -> usize {
+        let before: HashSet<String> = old.into_iter().map(|s| s.hash).collect();
         let mut written = 0;
         for (first, bytes) in made {
             let hash = hash_hex(&bytes, 12);
