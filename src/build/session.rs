@@ -45,6 +45,16 @@ impl SearchJob {
         docs
     }
 
+    /// Runs `f` on the documents to index, copying them only when some are pending (a
+    /// live index reads them in place, in milliseconds, while a copy of ten thousand
+    /// pages' text would take longer).
+    pub fn with_docs<R>(self, f: impl FnOnce(&[SearchDoc]) -> R) -> R {
+        if self.pending.is_empty() {
+            return f(&self.docs);
+        }
+        f(&self.docs())
+    }
+
     /// The index files (paths under `search/`), built from nothing.
     pub fn run(self) -> Vec<(String, Vec<u8>)> {
         crate::search::build_index(&self.docs())

@@ -81,7 +81,7 @@ impl Indexer {
         loop {
             let job = self.take();
             let started = Instant::now();
-            let follow = || LiveIndex::follow(&mut live, &job.docs());
+            let follow = || job.with_docs(|docs| LiveIndex::follow(&mut live, docs));
             let (built, updated) = match &pool {
                 Ok(pool) => pool.install(follow),
                 Err(_) => follow(),

@@ -30,10 +30,10 @@ use super::shard::{cmp_keys, directories_and_manifest, hash_hex, Variants};
 use super::tuning::RESULT_PAGES;
 use super::vocab::{MAX_VARIANTS, NO_BIT};
 use super::SearchDoc;
-use page::{Contribution, Post, TermRef, Words};
+use page::{Contribution, FxMap, Post, TermRef, Words};
 use rayon::prelude::*;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::ops::Bound;
 use std::sync::Arc;
 
@@ -109,8 +109,8 @@ pub struct LiveIndex {
     terms: Vec<Option<Term>>,
     free: Vec<u32>,
     word_terms: Vec<u32>,
-    pair_terms: HashMap<(u32, u32), u32>,
-    number_terms: HashMap<String, u32>,
+    pair_terms: FxMap<(u32, u32), u32>,
+    number_terms: Vec<u32>,
     /// Pair terms each word is part of (may list terms since removed).
     word_pairs: Vec<Vec<u32>>,
     order: BTreeMap<OrdKey, u32>,
@@ -150,8 +150,8 @@ impl LiveIndex {
             terms: Vec::new(),
             free: Vec::new(),
             word_terms: Vec::new(),
-            pair_terms: HashMap::new(),
-            number_terms: HashMap::new(),
+            pair_terms: FxMap::default(),
+            number_terms: Vec::new(),
             word_pairs: Vec::new(),
             order: BTreeMap::new(),
             shards: BTreeMap::new(),
@@ -171,7 +171,7 @@ impl LiveIndex {
             live.words.count(&c.spellings, true);
             for (what, posts) in c.terms() {
                 let id = live.term_id(what);
-                live.term_mut(id).posts.extend(posts);
+                live.term_mut(id).posts.extend(posts.iter().map(|x| x.1));
             }
         }
         for w in &mut live.words.list {
@@ -393,24 +393,24 @@ impl LiveIndex {
     }
 
     /// The id of a term, made (empty) if new.
-    fn term_id(&mut self, what: &TermRef) -> u32 {
+    fn term_id(&mut self, what: TermRef) -> u32 {
         let found = match what {
-            TermRef::Word(w) => self.word_terms.get(*w as usize).copied().unwrap_or(NONE),
-            TermRef::Pair(a, b) => *self.pair_terms.get(&(*a, *b)).unwrap_or(&NONE),
-            TermRef::Number(k) => *self.number_terms.get(k).unwrap_or(&NONE),
+            TermRef::Word(w) => self.word_terms.get(w as usize).copied().unwrap_or(NONE),
+            TermRef::Pair(a, b) => *self.pair_terms.get(&(a, b)).unwrap_or(&NONE),
+            TermRef::Number(n) => self.number_terms.get(n as usize).copied().unwrap_or(NONE),
         };
         if found != NONE {
             return found;
         }
         let folded = |w: u32| &*self.words.list[w as usize].folded;
         let key = match what {
-            TermRef::Word(w) => format!("1{}", folded(*w)),
-            TermRef::Pair(a, b) => format!("2{} {}", folded(*a), folded(*b)),
-            TermRef::Number(k) => format!("1{k}"),
+            TermRef::Word(w) => format!("1{}", folded(w)),
+            TermRef::Pair(a, b) => format!("2{} {}", folded(a), folded(b)),
+            TermRef::Number(n) => format!("1{}", self.words.numbers[n as usize]),
         };
         let term = Term {
             key: OrdKey(key.into()),
-            what: what.clone(),
+            what,
             posts: Vec::new(),
             body: Box::default(),
         };
@@ -429,19 +429,22 @@ impl LiveIndex {
             TermRef::Word(w) => {
                 self.word_terms
                     .resize(words.max(self.word_terms.len()), NONE);
-                self.word_terms[*w as usize] = id;
+                self.word_terms[w as usize] = id;
             }
             TermRef::Pair(a, b) => {
-                self.pair_terms.insert((*a, *b), id);
+                self.pair_terms.insert((a, b), id);
                 self.word_pairs
                     .resize_with(words.max(self.word_pairs.len()), Vec::new);
-                self.word_pairs[*a as usize].push(id);
+                self.word_pairs[a as usize].push(id);
                 if a != b {
-                    self.word_pairs[*b as usize].push(id);
+                    self.word_pairs[b as usize].push(id);
                 }
             }
-            TermRef::Number(k) => {
-                self.number_terms.insert(k.clone(), id);
+            TermRef::Number(n) => {
+                let numbers = self.words.numbers.len();
+                self.number_terms
+                    .resize(numbers.max(self.number_terms.len()), NONE);
+                self.number_terms[n as usize] = id;
             }
         }
         id
@@ -450,17 +453,15 @@ impl LiveIndex {
     /// Drops a term no page has any more.
     fn forget(&mut self, id: u32, t: &Term) {
         self.order.remove(&t.key);
-        match &t.what {
-            TermRef::Word(w) => self.word_terms[*w as usize] = NONE,
+        match t.what {
+            TermRef::Word(w) => self.word_terms[w as usize] = NONE,
             TermRef::Pair(a, b) => {
-                self.pair_terms.remove(&(*a, *b));
+                self.pair_terms.remove(&(a, b));
                 for w in [a, b] {
-                    self.word_pairs[*w as usize].retain(|&x| x != id);
+                    self.word_pairs[w as usize].retain(|&x| x != id);
                 }
             }
-            TermRef::Number(k) => {
-                self.number_terms.remove(k);
-            }
+            TermRef::Number(n) => self.number_terms[n as usize] = NONE,
         }
         self.free.push(id);
     }
@@ -474,14 +475,14 @@ impl LiveIndex {
         new: &Contribution,
         affected: &mut HashSet<u32>,
     ) {
-        let mut by_term: HashMap<u32, (Vec<Post>, Vec<Post>)> = HashMap::new();
+        let mut by_term: FxMap<u32, (Vec<Post>, Vec<Post>)> = FxMap::default();
         for (what, posts) in old.terms() {
             let id = self.term_id(what);
-            by_term.entry(id).or_default().0 = posts;
+            by_term.entry(id).or_default().0 = posts.iter().map(|x| x.1).collect();
         }
         for (what, posts) in new.terms() {
             let id = self.term_id(what);
-            by_term.entry(id).or_default().1 = posts;
+            by_term.entry(id).or_default().1 = posts.iter().map(|x| x.1).collect();
         }
         for (id, (before, after)) in by_term {
             if before == after {
@@ -503,16 +504,16 @@ impl LiveIndex {
             q: p.q,
             mask,
         };
-        match &t.what {
+        match t.what {
             TermRef::Word(w) => {
-                let word = &self.words.list[*w as usize];
+                let word = &self.words.list[w as usize];
                 for p in &t.posts {
                     enc.push(posting(p, word.mask(p.extra)));
                 }
                 enc.encode(Kind::Word, Variants::Words(&word.variants), &self.units)
             }
             TermRef::Pair(a, b) => {
-                let (a, b) = (&self.words.list[*a as usize], &self.words.list[*b as usize]);
+                let (a, b) = (&self.words.list[a as usize], &self.words.list[b as usize]);
                 // A spelling's code in the files: the bits of its two spellings.
                 let bits = |slots: u16| {
                     u16::from(a.bits[usize::from(slots >> 5)]) << 5
@@ -570,11 +571,12 @@ impl LiveIndex {
     fn recut(&mut self, changed: Option<&[OrdKey]>) -> usize {
         let Some(changed) = changed else {
             let old = std::mem::take(&mut self.shards);
-            let (made, _) = self.cut_stretch(None, &[]);
+            let (made, _) = self.cut_stretch(None, &[], &mut FxMap::default());
             return self.replace_shards(old.into_values().collect(), made);
         };
         let mut written = 0;
         let mut at = 0;
+        let mut runs = FxMap::default();
         while let Some(lo) = changed.get(at) {
             // A shard that starts before the change starts where it did: what decides a
             // boundary (the terms before it and the term after it) did not change.
@@ -583,7 +585,7 @@ impl LiveIndex {
                 .range(..lo.clone())
                 .next_back()
                 .map(|(k, _)| k.clone());
-            let (made, end) = self.cut_stretch(start.clone(), &changed[at..]);
+            let (made, end) = self.cut_stretch(start.clone(), &changed[at..], &mut runs);
             let lo = match start {
                 Some(s) => Bound::Included(s),
                 None => Bound::Unbounded,
@@ -609,11 +611,13 @@ impl LiveIndex {
 
     /// Cuts from `start` (a shard's first key; `None`: the first term) to the first old
     /// boundary past the `changed` keys met on the way, where the old shards are right
-    /// again, or to the end. Returns the new shards and where they stop.
+    /// again, or to the end. Returns the new shards and where they stop. `runs` remembers
+    /// the size of each word's pairs (a common word has thousands).
     fn cut_stretch(
         &self,
         start: Option<OrdKey>,
         changed: &[OrdKey],
+        runs: &mut FxMap<Box<str>, usize>,
     ) -> (Vec<(String, Vec<u8>)>, Option<OrdKey>) {
         let mut made: Vec<(String, Vec<u8>)> = Vec::new();
         let mut emit = |first: String, bytes: Vec<u8>| made.push((first, bytes));
@@ -633,7 +637,13 @@ impl LiveIndex {
                 // numbers and words, as in `Shards::push` and `index::build`.
                 if let Some(label) = run_label(&prev.0) {
                     if run_label(&key.0) != Some(label)
-                        && (key.class() != 0 || ends_segment(label, self.run_bytes(label)))
+                        && (key.class() != 0 || {
+                            let bytes = match runs.get(label) {
+                                Some(&b) => b,
+                                None => *runs.entry(label.into()).or_insert(self.run_bytes(label)),
+                            };
+                            ends_segment(label, bytes)
+                        })
                     {
                         cutter.flush(&mut emit);
                     }

@@ -14,6 +14,52 @@ use crate::search::vocab::{self, MAX_VARIANTS, NO_BIT, OWN_NUMBER, PAGE_UNIT};
 use crate::search::SearchDoc;
 use crate::text;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// The multiply-rotate hash of rustc (FxHash): the live index looks up millions of small
+/// keys (word pairs, tokens) while it is built, where SipHash's resistance to chosen keys
+/// buys nothing and costs most of the time.
+#[derive(Default, Clone, Copy)]
+pub(super) struct Fx(u64);
+
+impl Fx {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut last = [0u8; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(last));
+        }
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A hash map keyed with [`Fx`].
+pub(super) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
 /// Spellings a word may have had during the live index's life (slots are not reused).
 pub(super) const SLOTS: usize = 32;
@@ -56,12 +102,12 @@ impl Post {
 }
 
 /// A term as a page names it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(super) enum TermRef {
     Word(u32),
     Pair(u32, u32),
-    /// A number key (`#1847`).
-    Number(String),
+    /// A number key (`#1847`), by its index in [`Words::numbers`].
+    Number(u32),
 }
 
 /// A word of the site.
@@ -114,16 +160,28 @@ impl Word {
     }
 }
 
-/// Every word and spelling the live index has met.
+/// Every word, spelling and number key the live index has met.
 #[derive(Default)]
 pub(super) struct Words {
     /// Each token as written: its word and slot.
-    tokens: HashMap<Box<str>, (u32, u8)>,
-    ids: HashMap<Box<str>, u32>,
+    tokens: FxMap<Box<str>, (u32, u8)>,
+    ids: FxMap<Box<str>, u32>,
     pub(super) list: Vec<Word>,
+    number_ids: FxMap<String, u32>,
+    /// Number keys (`#1847`).
+    pub(super) numbers: Vec<String>,
 }
 
 impl Words {
+    fn number(&mut self, key: String) -> u32 {
+        let next = self.numbers.len() as u32;
+        let numbers = &mut self.numbers;
+        *self.number_ids.entry(key).or_insert_with_key(|k| {
+            numbers.push(k.clone());
+            next
+        })
+    }
+
     fn token(&mut self, raw: &str) -> Result<(u32, u8), Rebuild> {
         if let Some(&k) = self.tokens.get(raw) {
             return Ok(k);
@@ -172,11 +230,9 @@ pub(super) struct Contribution {
 }
 
 impl Contribution {
-    /// The postings of each term.
-    pub(super) fn terms(&self) -> impl Iterator<Item = (&TermRef, Vec<Post>)> {
-        self.posts
-            .chunk_by(|a, b| a.0 == b.0)
-            .map(|g| (&g[0].0, g.iter().map(|x| x.1).collect()))
+    /// Each term with its postings.
+    pub(super) fn terms(&self) -> impl Iterator<Item = (TermRef, &[(TermRef, Post)])> {
+        self.posts.chunk_by(|a, b| a.0 == b.0).map(|g| (g[0].0, g))
     }
 }
 
@@ -224,7 +280,7 @@ pub(super) fn contribution(
     let mut next_number = 0;
     let mut seen: Vec<(u32, u8, bool)> = Vec::new();
     let mut pairs: Vec<(u32, u32, u16, bool)> = Vec::new();
-    let mut nums: Vec<(String, u32)> = Vec::new();
+    let mut nums: Vec<(u32, u32)> = Vec::new();
     let weight = |heading: bool| if heading { W_HEADING } else { 1 };
     for (u, unit) in chunk.units.iter().enumerate() {
         let len = (unit.end - start) as usize;
@@ -276,6 +332,7 @@ pub(super) fn contribution(
                 break;
             }
             for key in number_keys(canonical) {
+                let key = words.number(key);
                 match nums.iter_mut().find(|n| n.0 == key) {
                     Some(n) => n.1 = n.1.saturating_add(*w),
                     None => nums.push((key, *w)),
@@ -293,6 +350,6 @@ pub(super) fn contribution(
         }
     }
     // By term; a term's postings stay in unit order.
-    out.posts.sort_by(|a, b| a.0.cmp(&b.0));
+    out.posts.sort_by_key(|a| a.0);
     Ok(out)
 }
