@@ -81,25 +81,47 @@ impl Indexer {
         loop {
             let job = self.take();
             let started = Instant::now();
-            let follow = || job.with_docs(|docs| LiveIndex::follow(&mut live, docs));
-            let (built, updated) = match &pool {
-                Ok(pool) => pool.install(follow),
-                Err(_) => follow(),
-            };
-            let mut index = SiteFiles::default();
-            for (path, bytes) in built {
-                index.insert(path, FileContent::Shared(bytes));
-            }
-            shared.replace_search(Arc::new(index));
-            if verbose {
-                let ms = started.elapsed().as_secs_f64() * 1000.0;
-                match updated {
-                    Some(u) => eprintln!(
-                        "  chỉ mục tìm kiếm cập nhật sau {ms:.0} ms: {} trang đổi, viết lại {}/{} mảnh",
-                        u.pages, u.shards, u.total_shards
-                    ),
-                    None => eprintln!("  chỉ mục tìm kiếm mới sau {ms:.0} ms"),
+            let publish = |files: Vec<(String, Arc<[u8]>)>| {
+                let mut index = SiteFiles::default();
+                for (path, bytes) in files {
+                    index.insert(path, FileContent::Shared(bytes));
                 }
+                shared.replace_search(Arc::new(index));
+            };
+            let ms = |at: Instant| at.elapsed().as_secs_f64() * 1000.0;
+            let work = || {
+                job.with_docs(|docs| {
+                    if let Some(index) = live.as_mut() {
+                        if let Ok(u) = index.update(docs) {
+                            publish(index.files());
+                            if verbose {
+                                eprintln!(
+                                    "  chỉ mục tìm kiếm cập nhật sau {:.0} ms: {} trang đổi, viết lại {}/{} mảnh",
+                                    ms(started), u.pages, u.shards, u.total_shards
+                                );
+                            }
+                            return;
+                        }
+                    }
+                    // Pages came or went (or the first index): the batch build serves the
+                    // new index soonest, then the live index is made for the next edits
+                    // (it takes a few times longer; both write the same files).
+                    drop(live.take());
+                    let files = crate::search::build_index(docs);
+                    publish(files.into_iter().map(|(p, b)| (p, b.into())).collect());
+                    if verbose {
+                        eprintln!("  chỉ mục tìm kiếm mới sau {:.0} ms", ms(started));
+                    }
+                    let kept = Instant::now();
+                    live = LiveIndex::build(docs).ok();
+                    if verbose && live.is_some() {
+                        eprintln!("  giữ chỉ mục tìm kiếm để cập nhật từng trang: {:.0} ms", ms(kept));
+                    }
+                })
+            };
+            match &pool {
+                Ok(pool) => pool.install(work),
+                Err(_) => work(),
             }
         }
     }
