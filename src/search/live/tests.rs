@@ -189,3 +189,30 @@ fn pages_added_or_moved_ask_for_a_new_index() {
     let mut live = LiveIndex::build(&docs[..19]).unwrap();
     assert_eq!(live.update(&site(20, 60)), Err(Rebuild::Pages));
 }
+
+#[test]
+fn when_the_scale_moves_follow_builds_again_and_still_writes_the_same_files() {
+    let mut docs = site(40, 20);
+    let mut live = None;
+    let (first, updated) = LiveIndex::follow(&mut live, &docs);
+    assert!(updated.is_none(), "the first index is built");
+    let as_vec = |files: Vec<(String, Arc<[u8]>)>| {
+        sorted(files.into_iter().map(|(p, b)| (p, b.to_vec())).collect())
+    };
+    assert!(as_vec(first) == sorted(build_index(&docs)));
+    // Much longer sections: the mean length moves by more than a step.
+    for d in docs.iter_mut().take(20) {
+        let t = d.sections[0].text.repeat(4);
+        d.sections[0].text = t;
+    }
+    let scale = live.as_ref().unwrap().units.scale();
+    let (files, updated) = LiveIndex::follow(&mut live, &docs);
+    assert_ne!(live.as_ref().unwrap().units.scale(), scale);
+    assert!(updated.is_none(), "built again");
+    assert!(as_vec(files) == sorted(build_index(&docs)));
+    // And updated in place again afterwards.
+    docs[5].title.push_str(" mới");
+    let (files, updated) = LiveIndex::follow(&mut live, &docs);
+    assert_eq!(updated.map(|u| u.pages), Some(1));
+    assert!(as_vec(files) == sorted(build_index(&docs)));
+}
