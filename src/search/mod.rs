@@ -34,7 +34,7 @@ mod snippet;
 mod tokenize;
 mod vocab;
 
-pub use live::{LiveIndex, Rebuild, Updated};
+pub use live::{Files, LiveIndex, Rebuild, Updated};
 pub use query::{parse_query, Query, QueryTerm};
 pub use rank::{search, Hit, Loader};
 pub use shard::Sink;

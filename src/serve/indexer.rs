@@ -81,7 +81,7 @@ impl Indexer {
         loop {
             let job = self.take();
             let started = Instant::now();
-            let publish = |files: Vec<(String, Arc<[u8]>)>| {
+            let publish = |files: crate::search::Files| {
                 let mut index = SiteFiles::default();
                 for (path, bytes) in files {
                     index.insert(path, FileContent::Shared(bytes));

@@ -82,6 +82,9 @@ struct Shard {
     bytes: Arc<[u8]>,
 }
 
+/// Index files: path (under `search/`) and bytes, shared with the live index.
+pub type Files = Vec<(String, Arc<[u8]>)>;
+
 /// What an update did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Updated {
@@ -347,10 +350,7 @@ impl LiveIndex {
     /// Brings `live` to `docs` and returns every file of the index: an update when it can,
     /// else a new live index, else (a site beyond the live index's limits) a plain build.
     /// The update's figures are returned when it was one.
-    pub fn follow(
-        live: &mut Option<Self>,
-        docs: &[SearchDoc],
-    ) -> (Vec<(String, Arc<[u8]>)>, Option<Updated>) {
+    pub fn follow(live: &mut Option<Self>, docs: &[SearchDoc]) -> (Files, Option<Updated>) {
         if let Some(index) = live.as_mut() {
             match index.update(docs) {
                 Ok(updated) => return (index.files(), Some(updated)),
@@ -374,7 +374,7 @@ impl LiveIndex {
     }
 
     /// Every file of the index, as a full build writes them.
-    pub fn files(&self) -> Vec<(String, Arc<[u8]>)> {
+    pub fn files(&self) -> Files {
         let mut out = Vec::with_capacity(self.shards.len() + 4 * self.pack_files.len());
         for s in self.shards.values() {
             out.push((format!("search/s/{}.bin", s.hash), Arc::clone(&s.bytes)));
