@@ -73,6 +73,7 @@ echo "serving $URL"
 median() { sort -n | awk '{a[NR]=$1} END {if (NR) printf "median %.0f ms (%d runs)", a[int((NR+1)/2)], NR; else printf "none"}'; }
 echo "search index updated in place: $(sed -n 's/.*chỉ mục tìm kiếm cập nhật sau \([0-9]*\) ms.*/\1/p' "$TMP/err" | median)"
 echo "search index built from nothing: $(sed -n 's/.*chỉ mục tìm kiếm mới sau \([0-9]*\) ms.*/\1/p' "$TMP/err" | median)"
+echo "live index made after it (from nothing): $(sed -n 's/.*giữ chỉ mục tìm kiếm để cập nhật từng trang: \([0-9]*\) ms.*/\1/p' "$TMP/err" | median)"
 echo "server memory: $(awk '/VmHWM/ {printf "peak %.0f MB", $2/1024}' /proc/$SERVER/status), $(awk '/VmRSS/ {printf "now %.0f MB", $2/1024}' /proc/$SERVER/status)"
 echo "shards rewritten per update: $(sed -n 's/.*viết lại \([0-9]*\)\/\([0-9]*\) mảnh.*/\1/p' "$TMP/err" | median | sed 's/ ms//')"
 

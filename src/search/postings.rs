@@ -106,8 +106,11 @@ const COARSE_BITS: u32 = 3;
 /// exact values one saved page would change every byte of the index. Rounded this coarsely
 /// they almost never move when a page is edited, and the live index ([`super::live`])
 /// re-encodes only the terms the edit touched (it builds everything again when they do
-/// move). The ranking barely notices: BM25 is flat in these (a weight byte moves by a few
-/// units at most). Done on the bits, not with logarithms, so every platform rounds alike.
+/// move). A unit's own length is rounded too: it is in the weight of every term of the
+/// unit, so a sentence added to a long section would otherwise re-encode hundreds of
+/// terms; rounded, most such edits leave them as they were. The ranking barely notices:
+/// BM25 is flat in these (a weight byte moves by a few units at most). Done on the bits,
+/// not with logarithms, so every platform rounds alike.
 pub(super) fn coarse(x: f64, up: bool) -> f64 {
     if x.is_nan() || x <= 0.0 || x.is_infinite() {
         return 0.0;
@@ -177,7 +180,8 @@ impl Units {
             .map(|i| {
                 let mut t = [0u8; SMALL_TF];
                 for (tf, q) in t.iter_mut().enumerate().skip(1) {
-                    *q = saturate(tf as f64, (i % SHORT) as f64, avg[i / SHORT]);
+                    let len = coarse((i % SHORT) as f64, false);
+                    *q = saturate(tf as f64, len, avg[i / SHORT]);
                 }
                 t
             })
@@ -237,7 +241,7 @@ impl Units {
         };
         // Term frequencies are saturated long before 65535.
         let tf = tf.min(u32::from(u16::MAX));
-        saturate(f64::from(tf), f64::from(len), self.avg[kind])
+        saturate(f64::from(tf), coarse(f64::from(len), false), self.avg[kind])
     }
 }
 
@@ -504,7 +508,7 @@ mod tests {
         assert_eq!(units.q(1, 2), saturate(2.0, 10.0, avg));
         assert_eq!(units.q(0, 3), saturate(3.0, 4.0, coarse(4.0, false)));
         assert_eq!(units.q(2, 100_000), saturate(65535.0, 30.0, avg));
-        assert_eq!(units.q(3, 1), saturate(1.0, 70_000.0, avg));
+        assert_eq!(units.q(3, 1), saturate(1.0, coarse(70_000.0, false), avg));
         let units = Units::new(vec![(0, 0, 10), (0, 1, 30)]);
         assert!(units.q(0, 1) > units.q(1, 1));
     }
