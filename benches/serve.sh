@@ -56,7 +56,7 @@ rm -rf "$SITE"
 cp -r "$CORPUS" "$SITE"
 echo "Markdown: $(du -sb "$SITE/content" | cut -f1) bytes in $PAGES pages" >&2
 
-"$SOTAY" serve --root "$SITE" --port 0 --today "$TODAY" >"$TMP/out" 2>"$TMP/err" &
+"$SOTAY" serve --root "$SITE" --port 0 --today "$TODAY" --verbose >"$TMP/out" 2>"$TMP/err" &
 SERVER=$!
 for _ in $(seq 1 300); do
     grep -q 'http://' "$TMP/out" && break
@@ -68,6 +68,14 @@ echo "first build: $(grep -m1 '^✓' "$TMP/err")"
 echo "serving $URL"
 
 "$ROOT/target/release/examples/serve_latency" --url "$URL" --root "$SITE" --runs "$RUNS"
+
+# The indexing thread's own times (from --verbose): updates in place and builds from nothing.
+median() { sort -n | awk '{a[NR]=$1} END {if (NR) printf "median %.0f ms (%d runs)", a[int((NR+1)/2)], NR; else printf "none"}'; }
+echo "search index updated in place: $(sed -n 's/.*chỉ mục tìm kiếm cập nhật sau \([0-9]*\) ms.*/\1/p' "$TMP/err" | median)"
+echo "search index built from nothing: $(sed -n 's/.*chỉ mục tìm kiếm mới sau \([0-9]*\) ms.*/\1/p' "$TMP/err" | median)"
+echo "live index made after it (from nothing): $(sed -n 's/.*giữ chỉ mục tìm kiếm để cập nhật từng trang: \([0-9]*\) ms.*/\1/p' "$TMP/err" | median)"
+echo "server memory: $(awk '/VmHWM/ {printf "peak %.0f MB", $2/1024}' /proc/$SERVER/status), $(awk '/VmRSS/ {printf "now %.0f MB", $2/1024}' /proc/$SERVER/status)"
+echo "shards rewritten per update: $(sed -n 's/.*viết lại \([0-9]*\)\/\([0-9]*\) mảnh.*/\1/p' "$TMP/err" | median | sed 's/ ms//')"
 
 # A content page of the largest section (the one serve_latency edits), and the home page.
 # (No `| head` here: with pipefail, the writer's SIGPIPE would end the script.)

@@ -1,7 +1,10 @@
 //! Measures `sotay serve`'s edit-to-reload latency: edits one page of a running server's
 //! site N times and times each save until the live-reload `reload` event arrives, then
 //! does the same for an edit of the base template (every page rendered again) and of
-//! `site.yaml` (a full rebuild). Prints the median and p90 of both.
+//! `site.yaml` (a full rebuild). Prints the median and p90 of each. It also times each page
+//! save until the new search index is served (the manifest changes; the server waits for a
+//! quiet spell of 300 ms before it indexes), and a new page until its index is served (the
+//! index built from nothing, as after any change of the set of pages).
 //!
 //! ```sh
 //! serve_latency --url http://127.0.0.1:PORT/ --root SITE [--runs 20] [--pause-ms 1500]
@@ -67,6 +70,37 @@ fn events(host: &str) -> Receiver<(String, Instant)> {
         }
     });
     rx
+}
+
+/// The body of `GET url` (plain HTTP).
+fn get(url: &str) -> Vec<u8> {
+    let rest = url.trim_start_matches("http://");
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let mut stream = TcpStream::connect(host).expect("connect to the server");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("request");
+    let mut reply = Vec::new();
+    std::io::Read::read_to_end(&mut stream, &mut reply).expect("reply");
+    let body = reply
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(0, |i| i + 4);
+    reply.split_off(body)
+}
+
+/// Polls `url` until its body is not `old`; returns when it changed.
+fn wait_until_changed(url: &str, old: &[u8]) -> Instant {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        if get(url) != old {
+            return Instant::now();
+        }
+        assert!(Instant::now() < deadline, "{url} unchanged after 120 s");
+        std::thread::sleep(Duration::from_millis(5));
+    }
 }
 
 /// Forgets events already received, so the next wait times the next save.
@@ -145,19 +179,45 @@ fn main() {
     let page = page_to_edit(&args.root);
     let original = std::fs::read_to_string(&page).expect("read page");
     println!("editing {}", page.display());
+    let manifest = format!("{}/search/manifest.json", args.url.trim_end_matches('/'));
     let mut page_ms = Vec::new();
+    let mut index_ms = Vec::new();
     for run in 0..args.runs {
         std::thread::sleep(args.pause);
         let text = format!("{original}\nĐoạn sửa thử số {run} để đo thời gian xem trước.\n");
         drain(&rx);
+        let old = get(&manifest);
         let saved = Instant::now();
         save(&page, &text);
         let at = wait_for(&rx, "reload");
         page_ms.push(at.duration_since(saved).as_secs_f64() * 1000.0);
+        let indexed = wait_until_changed(&manifest, &old);
+        index_ms.push(indexed.duration_since(saved).as_secs_f64() * 1000.0);
     }
     std::thread::sleep(args.pause);
     save(&page, &original);
     wait_for(&rx, "reload");
+
+    // A new page: the set of pages changes, so the index is built from nothing.
+    let mut new_page_ms = Vec::new();
+    let added: Vec<PathBuf> = (0..3)
+        .map(|run| page.with_file_name(format!("zz-trang-do-thu-{run}.md")))
+        .collect();
+    for (run, path) in added.iter().enumerate() {
+        std::thread::sleep(args.pause * 2);
+        let old = get(&manifest);
+        let text = format!(
+            "---\ntitle: \"Trang đo thử {run}\"\ndescription: \"Trang thêm để đo chỉ mục\"\n---\n\nNội dung trang đo thử số {run}.\n"
+        );
+        let saved = Instant::now();
+        std::fs::write(path, text).expect("write new page");
+        let indexed = wait_until_changed(&manifest, &old);
+        new_page_ms.push(indexed.duration_since(saved).as_secs_f64() * 1000.0);
+    }
+    for path in &added {
+        std::fs::remove_file(path).expect("remove new page");
+    }
+    std::thread::sleep(args.pause * 2);
 
     let template_dir = args.root.join("templates");
     let existed = template_dir.exists();
@@ -205,6 +265,11 @@ fn main() {
     wait_for(&rx, "reload");
 
     stats("save one page → reload event", page_ms);
+    stats("save one page → new search index served", index_ms);
+    stats(
+        "add a page (index built from nothing) → new search index served",
+        new_page_ms,
+    );
     stats(
         "edit the base template (every page rendered) → reload event",
         full_ms,

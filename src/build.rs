@@ -457,6 +457,8 @@ fn pipeline(
         _ => true,
     };
     let mut search_paths = Vec::new();
+    let mut search_live = None;
+    let mut phase = "search";
     match stream.filter(|_| search) {
         // Like the pages, straight to disk as each file is made: never all in memory.
         Some(staging) => {
@@ -471,19 +473,26 @@ fn pipeline(
                 diagnostics.push(Diagnostic::global_error(format!("không ghi được tệp: {e}")));
             }
         }
+        // A session's own index: kept live, so that the next text edit updates it.
+        None if search && keep => {
+            search_live = previous.as_mut().and_then(|p| p.search_live.take());
+            let (built, updated) = crate::search::LiveIndex::follow(&mut search_live, &search_docs);
+            if updated.is_some() {
+                phase = "search-live";
+            }
+            for (path, bytes) in built {
+                search_paths.push(path.clone());
+                files.insert(path, FileContent::Shared(bytes));
+            }
+        }
         None if search => {
             for (path, bytes) in crate::search::build_index(&search_docs) {
-                if keep {
-                    search_paths.push(path.clone());
-                    files.insert(path, FileContent::Shared(bytes.into()));
-                } else {
-                    files.insert_bytes(path, bytes);
-                }
+                files.insert_bytes(path, bytes);
             }
         }
         None => {}
     }
-    timer.lap("search");
+    timer.lap(phase);
 
     diagnostics.sort();
     result.page_count = tree.pages.len();
@@ -517,6 +526,7 @@ fn pipeline(
             search_pending: Vec::new(),
             search_dirty,
             search_paths,
+            search_live,
             files: files.clone(),
         })),
         _ => None,

@@ -362,16 +362,22 @@ pub(super) fn patch(
             docs[k] = doc;
         }
     }
+    let mut phase = "search";
     if search && search_changed {
         for path in std::mem::take(&mut s.search_paths) {
             files.remove(&path);
         }
-        for (path, bytes) in crate::search::build_index(&s.search_docs) {
+        let docs = super::session::current_docs(&s.search_docs, &s.search_pending);
+        let (built, updated) = crate::search::LiveIndex::follow(&mut s.search_live, &docs);
+        if updated.is_some() {
+            phase = "search-live";
+        }
+        for (path, bytes) in built {
             s.search_paths.push(path.clone());
-            files.insert(path, FileContent::Shared(bytes.into()));
+            files.insert(path, FileContent::Shared(bytes));
         }
     }
-    timer.lap("search");
+    timer.lap(phase);
 
     let mut diagnostics = load_diagnostics.clone();
     for parsed in s.parsed.values() {

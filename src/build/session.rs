@@ -33,8 +33,8 @@ pub struct SearchJob {
 }
 
 impl SearchJob {
-    /// The index files (paths under `search/`).
-    pub fn run(self) -> Vec<(String, Vec<u8>)> {
+    /// The documents to index.
+    pub fn docs(self) -> Vec<SearchDoc> {
         // Copy, then let go of the session's documents at once: the next rebuild can then
         // update them in place instead of copying them while this job runs.
         let mut docs: Vec<SearchDoc> = self.docs.as_ref().clone();
@@ -42,8 +42,39 @@ impl SearchJob {
         for (k, doc) in self.pending {
             docs[k] = doc;
         }
-        crate::search::build_index(&docs)
+        docs
     }
+
+    /// Runs `f` on the documents to index, copying them only when some are pending (a
+    /// live index reads them in place, in milliseconds, while a copy of ten thousand
+    /// pages' text would take longer).
+    pub fn with_docs<R>(self, f: impl FnOnce(&[SearchDoc]) -> R) -> R {
+        if self.pending.is_empty() {
+            return f(&self.docs);
+        }
+        f(&self.docs())
+    }
+
+    /// The index files (paths under `search/`), built from nothing.
+    pub fn run(self) -> Vec<(String, Vec<u8>)> {
+        crate::search::build_index(&self.docs())
+    }
+}
+
+/// The search documents as they are now: `docs` with the `pending` replacements (which
+/// wait while a search job shares `docs`).
+pub(super) fn current_docs<'a>(
+    docs: &'a [SearchDoc],
+    pending: &[(usize, SearchDoc)],
+) -> std::borrow::Cow<'a, [SearchDoc]> {
+    if pending.is_empty() {
+        return std::borrow::Cow::Borrowed(docs);
+    }
+    let mut owned = docs.to_vec();
+    for (k, doc) in pending {
+        owned[*k] = doc.clone();
+    }
+    std::borrow::Cow::Owned(owned)
 }
 
 /// A site built repeatedly with the same options.

@@ -107,6 +107,9 @@ pub(crate) struct State {
     pub(crate) search_dirty: bool,
     /// Files of the search index in `files` (none when the index is built later).
     pub(crate) search_paths: Vec<String>,
+    /// The index those files come from, kept to update it page by page (when the session
+    /// builds the index itself).
+    pub(crate) search_live: Option<crate::search::LiveIndex>,
     /// The whole site (search files only when built with it).
     pub(crate) files: SiteFiles,
 }

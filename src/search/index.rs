@@ -44,6 +44,10 @@ impl Run {
         self.key_ends.push(self.keys.len() as u32);
         self.body_ends.push(self.bodies.len() as u32);
     }
+    /// The first term's key.
+    pub(crate) fn first_key(&self) -> Option<&str> {
+        self.key_ends.first().map(|&e| &self.keys[..e as usize])
+    }
     /// Bytes of keys and entries.
     pub(crate) fn bytes(&self) -> usize {
         self.keys.len() + self.bodies.len()
@@ -76,8 +80,8 @@ fn multiplier(idf: f64, weight: f64) -> u32 {
 }
 
 /// What kind of term a list belongs to (field weights differ).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
     Word,
     Pair,
     Number,
@@ -214,6 +218,38 @@ fn keep_best(page: &mut Vec<Posting>, block: &mut Vec<Posting>, m: [u32; 2], cut
             k += 1;
             keep[k - 1]
         });
+    }
+}
+
+/// Encodes one term at a time from postings given in page order: the batch build's own
+/// encoding (weights, [`keep_best`], [`encode_term`]), for the live index
+/// ([`super::live`]), which must write the same bytes.
+#[derive(Default)]
+pub(crate) struct Encoder {
+    lists: Lists,
+    cut: Cut,
+    run: Run,
+}
+
+impl Encoder {
+    /// Adds a posting (to the page list or the section list by its block).
+    pub(crate) fn push(&mut self, p: Posting) {
+        if p.block == PAGE_UNIT {
+            self.lists.page.push(p);
+        } else {
+            self.lists.block.push(p);
+        }
+    }
+
+    /// The entry of the postings pushed since the last call (everything after the key).
+    pub(crate) fn encode(&mut self, kind: Kind, variants: Variants<'_>, units: &Units) -> Vec<u8> {
+        self.run.bodies.clear();
+        self.run.body_ends.clear();
+        self.run.key_ends.clear();
+        self.lists
+            .encode(&mut self.run, kind, variants, units, &mut self.cut);
+        self.lists.clear();
+        self.run.bodies.clone()
     }
 }
 

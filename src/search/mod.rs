@@ -12,15 +12,19 @@
 //! - A term keeps only the postings of the pages it weighs most in (title and best section),
 //!   so a common word costs a query no more than a rare one and one shard per term is all a
 //!   query reads ([`shard`]).
-//! - Terms are sorted and cut into content-hashed shards, listed by small directory files
-//!   that a fixed-name manifest points to ([`shard`]); result text is packed a few pages
-//!   per file ([`results`]).
+//! - Terms are sorted and cut into content-hashed shards at content-defined boundaries,
+//!   listed by small directory files that a fixed-name manifest points to ([`shard`],
+//!   [`cut`]); result text is packed a few pages per file ([`results`]).
 //! - The build is three parallel passes with no global sort: tokens and the vocabulary
 //!   ([`vocab`]), weighted records bucketed by first word ([`postings`]), terms encoded per
 //!   word in key order ([`index`]).
+//! - `serve` keeps the index live ([`LiveIndex`]): a text edit re-encodes only the terms,
+//!   shards and result files it touched, byte for byte what a full build writes.
 
 pub mod cli;
+mod cut;
 mod index;
+mod live;
 mod postings;
 mod query;
 mod rank;
@@ -30,6 +34,7 @@ mod snippet;
 mod tokenize;
 mod vocab;
 
+pub use live::{Files, LiveIndex, Rebuild, Updated};
 pub use query::{parse_query, Query, QueryTerm};
 pub use rank::{search, Hit, Loader};
 pub use shard::Sink;

@@ -96,6 +96,40 @@ fn idf(n: f64, df: usize) -> f64 {
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
 }
 
+/// Mantissa bits [`coarse`] keeps after the leading one.
+const COARSE_BITS: u32 = 3;
+
+/// `x` rounded to three significant bits after the leading one (steps of 1/8 of a power of
+/// two, 7–12 %); `up` rounds up instead of to the nearest. 0 stays 0.
+///
+/// The mean unit lengths and the section count enter every weight of the site, so with
+/// exact values one saved page would change every byte of the index. Rounded this coarsely
+/// they almost never move when a page is edited, and the live index ([`super::live`])
+/// re-encodes only the terms the edit touched (it builds everything again when they do
+/// move). A unit's own length is rounded too: it is in the weight of every term of the
+/// unit, so a sentence added to a long section would otherwise re-encode hundreds of
+/// terms; rounded, most such edits leave them as they were. The ranking barely notices:
+/// BM25 is flat in these (a weight byte moves by a few units at most). Done on the bits,
+/// not with logarithms, so every platform rounds alike.
+pub(super) fn coarse(x: f64, up: bool) -> f64 {
+    if x.is_nan() || x <= 0.0 || x.is_infinite() {
+        return 0.0;
+    }
+    let drop = 52 - COARSE_BITS;
+    let low = (1u64 << drop) - 1;
+    let bits = x.to_bits();
+    let bits = if up {
+        if bits & low == 0 {
+            bits
+        } else {
+            (bits | low) + 1
+        }
+    } else {
+        (bits + (1 << (drop - 1))) & !low
+    };
+    f64::from_bits(bits & !low)
+}
+
 /// Section counts below this have their idf in a table.
 const SMALL_DF: usize = 4096;
 
@@ -139,12 +173,15 @@ impl Units {
             sums[k] += u64::from(len);
             counts[k] += 1;
         }
-        let avg = [0, 1].map(|k| sums[k] as f64 / counts[k].max(1) as f64);
+        let avg = [0, 1].map(|k| coarse(sums[k] as f64 / counts[k].max(1) as f64, false));
+        // Rounded up: a term is never in more sections than idf's N.
+        let sections = coarse(counts[0] as f64, true);
         let small = (0..2 * SHORT)
             .map(|i| {
                 let mut t = [0u8; SMALL_TF];
                 for (tf, q) in t.iter_mut().enumerate().skip(1) {
-                    *q = saturate(tf as f64, (i % SHORT) as f64, avg[i / SHORT]);
+                    let len = coarse((i % SHORT) as f64, false);
+                    *q = saturate(tf as f64, len, avg[i / SHORT]);
                 }
                 t
             })
@@ -167,9 +204,15 @@ impl Units {
             long,
             small,
             avg,
-            sections: counts[0] as f64,
-            idf: (0..SMALL_DF).map(|df| idf(counts[0] as f64, df)).collect(),
+            sections,
+            idf: (0..SMALL_DF).map(|df| idf(sections, df)).collect(),
         }
+    }
+
+    /// What every weight depends on besides the unit and the term: the rounded mean
+    /// lengths and section count (see [`coarse`]).
+    pub(super) fn scale(&self) -> [f64; 3] {
+        [self.avg[0], self.avg[1], self.sections]
     }
 
     /// Inverse document frequency of a term in `df` sections.
@@ -198,7 +241,7 @@ impl Units {
         };
         // Term frequencies are saturated long before 65535.
         let tf = tf.min(u32::from(u16::MAX));
-        saturate(f64::from(tf), f64::from(len), self.avg[kind])
+        saturate(f64::from(tf), coarse(f64::from(len), false), self.avg[kind])
     }
 }
 
@@ -458,14 +501,29 @@ mod tests {
             (0, 1, 30),
             (1, 0, 70_000),
         ]);
-        let avg = (10.0 + 30.0 + 70_000.0) / 3.0;
-        assert_eq!(units.idf(5000), idf(3.0, 5000));
-        assert_eq!(units.idf(1), idf(3.0, 1));
+        let avg = coarse((10.0 + 30.0 + 70_000.0) / 3.0, false);
+        let n = coarse(3.0, true);
+        assert_eq!(units.idf(5000), idf(n, 5000));
+        assert_eq!(units.idf(1), idf(n, 1));
         assert_eq!(units.q(1, 2), saturate(2.0, 10.0, avg));
-        assert_eq!(units.q(0, 3), saturate(3.0, 4.0, 4.0));
+        assert_eq!(units.q(0, 3), saturate(3.0, 4.0, coarse(4.0, false)));
         assert_eq!(units.q(2, 100_000), saturate(65535.0, 30.0, avg));
-        assert_eq!(units.q(3, 1), saturate(1.0, 70_000.0, avg));
+        assert_eq!(units.q(3, 1), saturate(1.0, coarse(70_000.0, false), avg));
         let units = Units::new(vec![(0, 0, 10), (0, 1, 30)]);
         assert!(units.q(0, 1) > units.q(1, 1));
+    }
+
+    #[test]
+    fn coarse_values_move_in_eighths_of_a_power_of_two() {
+        assert_eq!(coarse(0.0, false), 0.0);
+        assert_eq!(coarse(16.0, false), 16.0);
+        assert_eq!(coarse(100.0, false), coarse(100.5, false));
+        assert!(coarse(3.0, true) >= 3.0 && coarse(3.0, true) < 3.0 * 1.1);
+        assert_eq!(coarse(9.0, false), 9.0);
+        assert_eq!(coarse(9.4, false), 9.0);
+        assert_eq!(coarse(9.6, false), 10.0);
+        assert_eq!(coarse(9.1, true), 10.0);
+        assert_eq!(coarse(15.5, true), 16.0);
+        assert!((coarse(1000.0, false) / 1000.0 - 1.0).abs() < 0.07);
     }
 }

@@ -5,7 +5,8 @@
 //! sections: `r/<set>/<k>-<g>.json` has pages `k·RESULT_PAGES …` with their sections
 //! `g·GROUP …`. A hit's file follows from its page and section alone, a site has few files
 //! (writing each one costs more than its bytes), and a query downloads a few pages' text per
-//! hit. The set is named by a hash of every file, so a changed text renames them all.
+//! hit. The set is named by a hash of every pack's hash, so a changed text renames them all
+//! (the live index re-encodes only the changed packs and renames the rest).
 
 use super::shard::Sink;
 use super::tuning::{GROUP, RESULT_PAGES};
@@ -103,54 +104,66 @@ fn result_file(pages: &[SearchDoc], g: usize) -> Vec<u8> {
     out
 }
 
-/// Writes the result files to `out` (paths under `search/r/`) and returns the name of their
-/// set: a hash of everything they hold, computed before any is written so that each file
-/// can go as soon as it is made.
-pub(super) fn files(docs: &[SearchDoc], out: &Sink<'_>) -> String {
-    let packs: Vec<&[SearchDoc]> = docs.chunks(RESULT_PAGES).collect();
-    let hashes: Vec<blake3::Hash> = packs
-        .par_iter()
-        .map(|pages| {
-            // One buffer hashed at once: blake3 hashes large inputs several chunks at a
-            // time, small updates one block at a time.
-            let mut buf = Vec::with_capacity(16 * 1024);
-            let mut field = |s: &str| {
-                buf.extend_from_slice(&(s.len() as u64).to_le_bytes());
-                buf.extend_from_slice(s.as_bytes());
-            };
-            for doc in *pages {
-                field(&doc.path);
-                field(&doc.title);
-                field(&doc.breadcrumb.len().to_string());
-                doc.breadcrumb.iter().for_each(|c| field(c));
-                field(&doc.sections.len().to_string());
-                for s in &doc.sections {
-                    field(s.anchor.as_deref().unwrap_or("\0"));
-                    field(&s.heading);
-                    field(&s.text);
-                }
-            }
-            blake3::hash(&buf)
-        })
-        .collect();
+/// The hash of a pack of [`RESULT_PAGES`] pages: of everything its files hold.
+pub(super) fn pack_hash(pages: &[SearchDoc]) -> blake3::Hash {
+    // One buffer hashed at once: blake3 hashes large inputs several chunks at a time, small
+    // updates one block at a time.
+    let mut buf = Vec::with_capacity(16 * 1024);
+    let mut field = |s: &str| {
+        buf.extend_from_slice(&(s.len() as u64).to_le_bytes());
+        buf.extend_from_slice(s.as_bytes());
+    };
+    for doc in pages {
+        field(&doc.path);
+        field(&doc.title);
+        field(&doc.breadcrumb.len().to_string());
+        doc.breadcrumb.iter().for_each(|c| field(c));
+        field(&doc.sections.len().to_string());
+        for s in &doc.sections {
+            field(s.anchor.as_deref().unwrap_or("\0"));
+            field(&s.heading);
+            field(&s.text);
+        }
+    }
+    blake3::hash(&buf)
+}
+
+/// The name of the result set: a hash of its packs' hashes, so that a changed text renames
+/// every file, and an edit (which changes one pack) costs one pack's hash.
+pub(super) fn set_name(packs: &[blake3::Hash]) -> String {
     let mut set = blake3::Hasher::new();
     set.update(format!("results v2 {RESULT_PAGES} {GROUP}").as_bytes());
-    for h in &hashes {
+    for h in packs {
         set.update(h.as_bytes());
     }
-    let set = set.finalize().to_hex()[..12].to_owned();
+    set.finalize().to_hex()[..12].to_owned()
+}
+
+/// The files of one pack, by group: `r/<set>/<k>-<g>.json` is the `g`-th.
+pub(super) fn pack_files(pages: &[SearchDoc]) -> Vec<Vec<u8>> {
+    let groups = pages
+        .iter()
+        .map(|d| d.sections.len().div_ceil(GROUP))
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    (0..groups).map(|g| result_file(pages, g)).collect()
+}
+
+/// The path of group `g` of pack `k` in set `set`.
+pub(super) fn path(set: &str, k: usize, g: usize) -> String {
+    format!("search/r/{set}/{k}-{g}.json")
+}
+
+/// Writes the result files to `out` (paths under `search/r/`) and returns the name of their
+/// set, computed before any is written so that each file can go as soon as it is made.
+pub(super) fn files(docs: &[SearchDoc], out: &Sink<'_>) -> String {
+    let packs: Vec<&[SearchDoc]> = docs.chunks(RESULT_PAGES).collect();
+    let hashes: Vec<blake3::Hash> = packs.par_iter().map(|pages| pack_hash(pages)).collect();
+    let set = set_name(&hashes);
     packs.par_iter().enumerate().for_each(|(k, pages)| {
-        let groups = pages
-            .iter()
-            .map(|d| d.sections.len().div_ceil(GROUP))
-            .max()
-            .unwrap_or(0)
-            .max(1);
-        for g in 0..groups {
-            out(
-                format!("search/r/{set}/{k}-{g}.json"),
-                result_file(pages, g),
-            );
+        for (g, bytes) in pack_files(pages).into_iter().enumerate() {
+            out(path(&set, k, g), bytes);
         }
     });
     set

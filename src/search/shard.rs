@@ -26,9 +26,10 @@
 //! A list holds at most [`MAX_POSTINGS`] postings, those of the pages its term weighs most
 //! in (`index::keep_best`), no more: one file per term lookup, no deeper tiers to fetch.
 
+use super::cut::{ends_segment, run_label, Cutter};
 use super::index::{Posting, Run};
 use super::results;
-use super::tuning::{DIR_SHARDS, GROUP, MAX_POSTINGS, RESULT_PAGES, SHARD_BYTES};
+use super::tuning::{DIR_SHARDS, GROUP, MAX_POSTINGS, RESULT_PAGES};
 use super::SearchDoc;
 use rayon::prelude::*;
 use serde_json::json;
@@ -126,45 +127,15 @@ pub(crate) fn encode_term(
     }
 }
 
-/// Bytes of terms cut into shards by one task.
-const SEGMENT_BYTES: usize = 64 * SHARD_BYTES;
-
 /// Cuts consecutive runs of terms into shards: (first key, bytes).
 fn cut(runs: &[Run]) -> Vec<(String, Vec<u8>)> {
     let mut shards = Vec::new();
-    let mut shard = Vec::new();
-    let mut count = 0u64;
-    let mut first = "";
-    let mut prev: &str = "";
-    let mut flush = |shard: &mut Vec<u8>, count: &mut u64, first: &str| {
-        if *count > 0 {
-            let mut bytes = Vec::with_capacity(shard.len() + 4);
-            varint(&mut bytes, *count);
-            bytes.append(shard);
-            shards.push((first.to_owned(), bytes));
-            *count = 0;
-        }
-    };
+    let mut cutter = Cutter::default();
+    let mut out = |first, bytes| shards.push((first, bytes));
     for (key, body) in runs.iter().flat_map(Run::iter) {
-        if count == 0 {
-            first = key;
-            prev = "";
-        }
-        let shared = prev
-            .bytes()
-            .zip(key.bytes())
-            .take_while(|(a, b)| a == b)
-            .count();
-        varint(&mut shard, shared as u64);
-        string(&mut shard, &key[shared..]);
-        shard.extend_from_slice(body);
-        count += 1;
-        prev = key;
-        if shard.len() >= SHARD_BYTES {
-            flush(&mut shard, &mut count, first);
-        }
+        cutter.push(key, body, &mut out);
     }
-    flush(&mut shard, &mut count, first);
+    cutter.flush(&mut out);
     shards
 }
 
@@ -173,12 +144,12 @@ fn cut(runs: &[Run]) -> Vec<(String, Vec<u8>)> {
 pub type Sink<'a> = dyn Fn(String, Vec<u8>) + Sync + 'a;
 
 /// Cuts runs of terms into shards as they are finished, a segment of consecutive runs at a
-/// time: a shard never spans two segments. Segments are cut by size alone, so the files do
-/// not depend on the number of threads or on when runs arrive.
+/// time: a shard never spans two segments. Segments end where the content says
+/// ([`super::cut::ends_segment`]), so the files do not depend on the number of threads or
+/// on when runs arrive, and an edit moves no segment boundary but its own.
 pub(crate) struct Shards<'a> {
     out: &'a Sink<'a>,
     pending: Vec<Run>,
-    size: usize,
     /// (first key, hash) of every shard written.
     listed: Vec<(String, String)>,
 }
@@ -188,7 +159,6 @@ impl<'a> Shards<'a> {
         Self {
             out,
             pending: Vec::new(),
-            size: 0,
             listed: Vec::new(),
         }
     }
@@ -197,11 +167,13 @@ impl<'a> Shards<'a> {
     pub(crate) fn push(&mut self, runs: impl IntoIterator<Item = Run>) {
         let mut segments: Vec<Vec<Run>> = Vec::new();
         for run in runs {
-            self.size += run.bytes();
+            let ends = run
+                .first_key()
+                .and_then(run_label)
+                .is_some_and(|label| ends_segment(label, run.bytes()));
             self.pending.push(run);
-            if self.size >= SEGMENT_BYTES {
+            if ends {
                 segments.push(std::mem::take(&mut self.pending));
-                self.size = 0;
             }
         }
         self.write(segments);
@@ -210,7 +182,6 @@ impl<'a> Shards<'a> {
     /// Writes what is pending as a last segment.
     pub(crate) fn flush(&mut self) {
         let last = std::mem::take(&mut self.pending);
-        self.size = 0;
         self.write(vec![last]);
     }
 
@@ -232,27 +203,37 @@ impl<'a> Shards<'a> {
     /// Writes the directories, the result files and the manifest.
     pub(crate) fn finish(mut self, docs: &[SearchDoc]) {
         self.flush();
-        let mut listed = self.listed;
-        listed.sort_unstable_by(|a, b| cmp_keys(&a.0, &b.0));
-        let mut dirs = Vec::new();
-        for group in listed.chunks(DIR_SHARDS) {
-            let bytes = serde_json::to_vec(&group).expect("strings serialize");
-            let hash = hash_hex(&bytes, 12);
-            dirs.push((group[0].0.clone(), hash.clone()));
-            (self.out)(format!("search/d/{hash}.json"), bytes);
-        }
         let set = results::files(docs, self.out);
-        let manifest = json!({
-            "v": 2,
-            "pages": docs.len(),
-            "r": set,
-            "rp": RESULT_PAGES,
-            "rg": GROUP,
-            "dirs": dirs,
-        });
-        let bytes = serde_json::to_vec(&manifest).expect("manifest serializes");
-        (self.out)("search/manifest.json".to_owned(), bytes);
+        directories_and_manifest(self.listed, docs.len(), &set, self.out);
     }
+}
+
+/// Writes the directory files of the shards `listed` as (first key, hash), in any order, and
+/// the manifest, which names them and the result set `set`.
+pub(crate) fn directories_and_manifest(
+    mut listed: Vec<(String, String)>,
+    pages: usize,
+    set: &str,
+    out: &Sink<'_>,
+) {
+    listed.sort_unstable_by(|a, b| cmp_keys(&a.0, &b.0));
+    let mut dirs = Vec::new();
+    for group in listed.chunks(DIR_SHARDS) {
+        let bytes = serde_json::to_vec(&group).expect("strings serialize");
+        let hash = hash_hex(&bytes, 12);
+        dirs.push((group[0].0.clone(), hash.clone()));
+        out(format!("search/d/{hash}.json"), bytes);
+    }
+    let manifest = json!({
+        "v": 2,
+        "pages": pages,
+        "r": set,
+        "rp": RESULT_PAGES,
+        "rg": GROUP,
+        "dirs": dirs,
+    });
+    let bytes = serde_json::to_vec(&manifest).expect("manifest serializes");
+    out("search/manifest.json".to_owned(), bytes);
 }
 
 // ---- Reading ----

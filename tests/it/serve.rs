@@ -529,6 +529,8 @@ mod incremental {
         root: PathBuf,
         session: Session,
         opts: BuildOptions,
+        /// Steps whose search index was updated in place rather than built again.
+        live_index: usize,
     }
 
     /// Which way a session rebuilt: text-only edits take the fast path, which never
@@ -553,6 +555,13 @@ mod incremental {
             let incremental = self.session.rebuild(&changed);
             let full = build(&self.opts);
             assert_same(&incremental, &full, step);
+            if incremental
+                .timings
+                .iter()
+                .any(|(phase, _)| *phase == "search-live")
+            {
+                self.live_index += 1;
+            }
             let took = if incremental
                 .timings
                 .iter()
@@ -596,6 +605,7 @@ mod incremental {
             root: root.clone(),
             session,
             opts,
+            live_index: 0,
         };
         s.edit("a new FAQ question citing a document", &faq, Way::Fast, |t| {
             format!("{t}\n## Câu hỏi thêm về văn bản {number}?\n\nTheo văn bản {number}, đây là câu trả lời.\n")
@@ -729,6 +739,8 @@ mod incremental {
             t.replacen("title: \"", "title: \"Thử: ", 1)
         });
         s.check("everything re-read", &["content"], Way::Fast);
+        eprintln!("search index updated in place at {} steps", s.live_index);
+        assert!(s.live_index >= 10, "{} steps", s.live_index);
     }
 }
 
