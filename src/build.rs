@@ -124,7 +124,14 @@ fn anchor_set(o: &Outline) -> HashSet<String> {
 
 /// Runs a whole build in memory.
 pub fn build(opts: &BuildOptions) -> BuildResult {
-    build_with(opts, None)
+    build_with(opts, Pages::Memory, true)
+}
+
+/// Runs everything a build validates and drops each page once it is rendered (`sotay
+/// check`): a large site's HTML is never held, and the search index, which validates
+/// nothing, is not built. [`BuildResult::files`] holds only the small generated files.
+pub fn check(opts: &BuildOptions) -> BuildResult {
+    build_with(opts, Pages::Discard, false)
 }
 
 /// Runs a whole build, writing each page into `staging` as soon as it is rendered (while
@@ -132,19 +139,30 @@ pub fn build(opts: &BuildOptions) -> BuildResult {
 /// caller writes the remaining [`BuildResult::files`] and commits, or drops the staging
 /// folder when the build failed.
 pub fn build_into(opts: &BuildOptions, staging: &Staging) -> BuildResult {
-    build_with(opts, Some(staging))
+    build_with(opts, Pages::Stream(staging), true)
 }
 
-fn build_with(opts: &BuildOptions, sink: Option<&Staging>) -> BuildResult {
+fn build_with(opts: &BuildOptions, pages: Pages<'_>, search: bool) -> BuildResult {
     let timer = Timer::new();
     let mut diagnostics = Diagnostics::default();
     let loaded = crate::load::read_content(&opts.root, &mut diagnostics);
     let reuse = Reuse {
         previous: None,
         keep: false,
-        search: true,
+        search,
     };
-    pipeline(opts, loaded, diagnostics, timer, reuse, sink).0
+    pipeline(opts, loaded, diagnostics, timer, reuse, pages).0
+}
+
+/// Where rendered pages go.
+#[derive(Clone, Copy)]
+pub(crate) enum Pages<'a> {
+    /// Into [`BuildResult::files`] (tests, a session).
+    Memory,
+    /// Written into the staging folder at once, while the build has no errors.
+    Stream(&'a Staging),
+    /// Dropped: only their diagnostics count (`check`).
+    Discard,
 }
 
 /// How a pipeline run relates to the builds of a session.
@@ -179,7 +197,7 @@ fn pipeline(
     mut diagnostics: Diagnostics,
     mut timer: Timer,
     reuse: Reuse,
-    sink: Option<&Staging>,
+    pages: Pages<'_>,
 ) -> (BuildResult, Option<Box<State>>) {
     let Reuse {
         mut previous,
@@ -406,7 +424,10 @@ fn pipeline(
     };
     // Pages go straight to disk when nothing is kept and nothing has failed yet; a build
     // with errors renders only to report template errors.
-    let stream = sink.filter(|_| !keep && !diagnostics.has_errors());
+    let stream = match pages {
+        Pages::Stream(_) if keep || diagnostics.has_errors() => Pages::Memory,
+        other => other,
+    };
     let page_outputs: Vec<Output> = contents
         .into_par_iter()
         .enumerate()
@@ -418,7 +439,7 @@ fn pipeline(
         .map(|g| templates.generated(g, kept_outputs.get(&output_path(&g.path))))
         .map(|o| pages::stream(o, stream))
         .collect();
-    if stream.is_none() {
+    if matches!(stream, Pages::Memory) {
         pages::add_outputs(page_outputs.iter().chain(&generated_outputs), &mut files);
     }
     diagnostics.extend(pages::output_diagnostics(
@@ -459,7 +480,11 @@ fn pipeline(
     let mut search_paths = Vec::new();
     let mut search_live = None;
     let mut phase = "search";
-    match stream.filter(|_| search) {
+    let staging = match stream {
+        Pages::Stream(staging) => Some(staging),
+        _ => None,
+    };
+    match staging.filter(|_| search) {
         // Like the pages, straight to disk as each file is made: never all in memory.
         Some(staging) => {
             let failed = std::sync::Mutex::new(None);

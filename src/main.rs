@@ -2,7 +2,7 @@
 //! the library.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use sotay::build::{build, build_into, BuildOptions, BuildResult};
+use sotay::build::{build_into, check, BuildOptions, BuildResult};
 use sotay::diagnostics::Severity;
 use sotay::output::{OutputError, Staging};
 use std::path::PathBuf;
@@ -116,10 +116,18 @@ enum NewKindArg {
 }
 
 /// Builds the site (into `staging` when given), prints diagnostics and timings.
+/// What [`run_build`] does with the pages it renders.
+enum Mode<'a> {
+    /// Writes them into the staging folder (`sotay build`).
+    Build(&'a Staging),
+    /// Only validates (`sotay check`).
+    Check,
+}
+
 fn run_build(
     site: &SiteArgs,
     base_url: Option<String>,
-    staging: Option<&Staging>,
+    mode: Mode<'_>,
 ) -> Result<(BuildOptions, BuildResult), ExitCode> {
     let today = sotay::resolve_today(site.today.as_deref()).map_err(|e| {
         eprintln!("lỗi: {e}");
@@ -131,9 +139,9 @@ fn run_build(
         base_url,
         today,
     };
-    let result = match staging {
-        Some(s) => build_into(&opts, s),
-        None => build(&opts),
+    let result = match mode {
+        Mode::Build(s) => build_into(&opts, s),
+        Mode::Check => check(&opts),
     };
     for d in result.diagnostics.iter() {
         eprint!("{}", d.render());
@@ -189,7 +197,7 @@ fn main() -> ExitCode {
                 Ok(s) => s,
                 Err(e) => return output_failed(e),
             };
-            let (_, result) = match run_build(&site, base_url, Some(&staging)) {
+            let (_, result) = match run_build(&site, base_url, Mode::Build(&staging)) {
                 Ok(r) => r,
                 Err(code) => return code,
             };
@@ -254,7 +262,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check { site } => match run_build(&site, None, None) {
+        Command::Check { site } => match run_build(&site, None, Mode::Check) {
             Ok((_, result)) => {
                 eprintln!("ổn: {} trang không có lỗi", result.page_count);
                 ExitCode::SUCCESS

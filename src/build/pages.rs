@@ -2,8 +2,8 @@
 //! shared by the full pipeline and a session's incremental rebuilds so both produce the
 //! same bytes.
 
-use super::output_path;
 use super::state::{self, LinkResults, MarkdownDeps, Output};
+use super::{output_path, Pages};
 use crate::config::SiteConfig;
 use crate::content::{ContentTree, GeneratedPage};
 use crate::diagnostics::Diagnostic;
@@ -11,7 +11,7 @@ use crate::frontmatter::Kind;
 use crate::legal::{self, LegalIndex};
 use crate::links::LinkIndex;
 use crate::markdown::{self, AnchorPolicy, DefaultAnchors, Hooks, Outline, Rendered};
-use crate::output::{FileContent, SiteFiles, Staging};
+use crate::output::{FileContent, SiteFiles};
 use crate::render::context::{self, Globals};
 use crate::render::Renderer;
 use serde_json::{json, Value};
@@ -276,14 +276,19 @@ impl TemplateEnv<'_> {
     }
 }
 
-/// Writes a rendered page into the staging folder, when the build streams, and drops its
-/// bytes; a write error becomes the page's error.
-pub(super) fn stream(mut output: Output, sink: Option<&Staging>) -> Output {
-    if let (Some(sink), Ok(content)) = (sink, &output.html) {
-        output.html = match sink.write(&output.path, content) {
-            Ok(()) => Ok(FileContent::Bytes(Vec::new())),
-            Err(e) => Err(Diagnostic::global_error(format!("không ghi được tệp: {e}"))),
-        };
+/// Writes a rendered page into the staging folder when the build streams, or drops it
+/// when only its diagnostics count; either way its bytes are let go at once. A write
+/// error becomes the page's error.
+pub(super) fn stream(mut output: Output, pages: Pages<'_>) -> Output {
+    match (pages, &output.html) {
+        (Pages::Stream(sink), Ok(content)) => {
+            output.html = match sink.write(&output.path, content) {
+                Ok(()) => Ok(FileContent::Bytes(Vec::new())),
+                Err(e) => Err(Diagnostic::global_error(format!("không ghi được tệp: {e}"))),
+            };
+        }
+        (Pages::Discard, Ok(_)) => output.html = Ok(FileContent::Bytes(Vec::new())),
+        _ => {}
     }
     output
 }

@@ -9,7 +9,7 @@
 
 use super::sources::SourceCache;
 use super::state::State;
-use super::{pipeline, BuildOptions, BuildResult, Reuse, Timer};
+use super::{pipeline, BuildOptions, BuildResult, Pages, Reuse, Timer};
 use crate::diagnostics::Diagnostics;
 use crate::search::SearchDoc;
 use std::sync::Arc;
@@ -145,7 +145,8 @@ impl Session {
             keep: true,
             search: !self.defer_search,
         };
-        let (result, state) = pipeline(&self.opts, loaded, diagnostics, timer, reuse, None);
+        let (result, state) =
+            pipeline(&self.opts, loaded, diagnostics, timer, reuse, Pages::Memory);
         self.state = state;
         result
     }

@@ -349,3 +349,33 @@ fn usage_errors_exit_with_two_and_help_works() {
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"));
     }
 }
+
+#[test]
+fn check_reports_what_build_reports_without_holding_pages() {
+    use sotay::build::{build, check, BuildOptions};
+    let opts = |root: &std::path::Path| BuildOptions {
+        root: root.to_path_buf(),
+        drafts: false,
+        base_url: None,
+        today: time::macros::date!(2026 - 11 - 29),
+    };
+    for case in ["core/basic", "core/bad-template", "core/many-errors"] {
+        let site = Fixture::new(case);
+        let built = build(&opts(&site.root));
+        let checked = check(&opts(&site.root));
+        let render = |r: &sotay::build::BuildResult| {
+            r.diagnostics.iter().map(|d| d.render()).collect::<Vec<_>>()
+        };
+        assert_eq!(render(&checked), render(&built), "{case}");
+        assert_eq!(checked.page_count, built.page_count, "{case}");
+        // Pages are dropped once rendered and no search index is made; what is left (feed,
+        // sitemap, redirects, static files) is what the build makes.
+        assert!(checked.files.get("index.html").is_none(), "{case}");
+        for (path, _) in checked.files.iter() {
+            assert!(!path.starts_with("search/"), "{case}: {path}");
+            assert!(built.files.get(path).is_some(), "{case}: {path}");
+        }
+    }
+    let basic = Fixture::new("core/basic");
+    assert!(build(&opts(&basic.root)).files.get("index.html").is_some());
+}
