@@ -348,7 +348,7 @@ pub(super) fn patch(
     for i in text_changed.iter().chain(&cites_changed) {
         if let (Some(k), Some(doc)) = (
             s.search_doc_of[*i],
-            extras::search_doc(&s.tree, &s.legal, &s.rendered, *i, None),
+            extras::search_doc(&s.tree, &s.legal, *i, s.rendered[*i].sections.clone()),
         ) {
             updates.push((k, doc));
         }
