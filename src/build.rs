@@ -428,17 +428,27 @@ fn pipeline(
         Pages::Stream(_) if keep || diagnostics.has_errors() => Pages::Memory,
         other => other,
     };
-    let page_outputs: Vec<Output> = contents
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, c)| templates.page(i, kept_outputs.get(&output_path(&tree.pages[i].url)), c))
-        .map(|o| pages::stream(o, stream))
-        .collect();
-    let generated_outputs: Vec<Output> = generated_pages
-        .par_iter()
-        .map(|g| templates.generated(g, kept_outputs.get(&output_path(&g.path))))
-        .map(|o| pages::stream(o, stream))
-        .collect();
+    // Both at once: a few generated listings are the largest pages of a site, and rendered
+    // after the rest they would leave one core idle at the end.
+    let (generated_outputs, page_outputs): (Vec<Output>, Vec<Output>) = rayon::join(
+        || {
+            generated_pages
+                .par_iter()
+                .map(|g| templates.generated(g, kept_outputs.get(&output_path(&g.path))))
+                .map(|o| pages::stream(o, stream))
+                .collect()
+        },
+        || {
+            contents
+                .into_par_iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    templates.page(i, kept_outputs.get(&output_path(&tree.pages[i].url)), c)
+                })
+                .map(|o| pages::stream(o, stream))
+                .collect()
+        },
+    );
     if matches!(stream, Pages::Memory) {
         pages::add_outputs(page_outputs.iter().chain(&generated_outputs), &mut files);
     }

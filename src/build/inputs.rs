@@ -123,15 +123,21 @@ pub(super) fn parse_sources(
             .diagnostics
             .iter()
             .any(|d| d.severity == crate::diagnostics::Severity::Error);
+        if previous.is_none() {
+            // Nothing is kept for a next build: move, not copy (ten thousand front matters).
+            diagnostics.extend(parsed.diagnostics);
+            if let Some((fm, body)) = parsed.result.filter(|_| !failed) {
+                pages.push((source, fm, body));
+            }
+            continue;
+        }
         diagnostics.extend(parsed.diagnostics.iter().cloned());
         if let Some((fm, body)) = &parsed.result {
             if !failed {
                 pages.push((source.clone(), fm.clone(), *body));
             }
         }
-        if previous.is_some() {
-            all.insert(source.content_path, parsed);
-        }
+        all.insert(source.content_path, parsed);
     }
     (pages, all)
 }
