@@ -10,7 +10,7 @@ use super::{jsonld, LegalIndex, StatusCode};
 use crate::config::SiteConfig;
 use crate::content::{ContentTree, GeneratedPage};
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The documents index with links to every facet.
 pub(super) const DOCUMENTS_INDEX_PATH: &str = "/van-ban/tra-cuu/";
@@ -181,7 +181,15 @@ pub fn generated_pages(
             .then(tree.pages[a].meta.title.cmp(&tree.pages[b].meta.title))
             .then(a.cmp(&b))
     });
-    let summary = |d: &usize| document_summary(config, tree, legal, *d);
+    // Every document is listed several times (the index, one page per facet, the
+    // timeline): summarize each once, on both cores.
+    let summaries: HashMap<usize, Value> = {
+        use rayon::prelude::*;
+        docs.par_iter()
+            .map(|&d| (d, document_summary(config, tree, legal, d)))
+            .collect()
+    };
+    let summary = |d: &usize| summaries[d].clone();
     if !docs.is_empty() {
         let facets = facet_pages(tree, legal, &docs);
         let facet_links = |current: Option<&str>| -> Value {
@@ -230,7 +238,7 @@ pub fn generated_pages(
                 ));
             }
         }
-        out.push(timeline(config, tree, legal, &docs));
+        out.push(timeline(config, tree, &docs, &summary));
     }
     for (slug, (title, members)) in &legal.topics {
         let path = format!("{TOPIC_PREFIX}{slug}/");
@@ -254,8 +262,8 @@ pub fn generated_pages(
 fn timeline(
     config: &SiteConfig,
     tree: &ContentTree,
-    legal: &LegalIndex,
     docs: &[usize],
+    summary: &dyn Fn(&usize) -> Value,
 ) -> GeneratedPage {
     let mut years: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
     let mut undated = Vec::new();
@@ -267,7 +275,7 @@ fn timeline(
     }
     let years: Vec<Value> = years
         .into_iter()
-        .map(|(y, ds)| json!({"year": y, "documents": ds.iter().map(|&d| document_summary(config, tree, legal, d)).collect::<Vec<_>>()}))
+        .map(|(y, ds)| json!({"year": y, "documents": ds.iter().map(summary).collect::<Vec<_>>()}))
         .collect();
     let title = "Dòng thời gian văn bản".to_owned();
     page(
@@ -278,7 +286,7 @@ fn timeline(
         trail(tree, &["/van-ban/"], &[(title, TIMELINE_PATH.to_owned())]),
         json!({
             "years": years,
-            "undated": undated.iter().map(|&d| document_summary(config, tree, legal, d)).collect::<Vec<_>>(),
+            "undated": undated.iter().map(summary).collect::<Vec<_>>(),
         }),
     )
 }
