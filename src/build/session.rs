@@ -33,31 +33,11 @@ pub struct SearchJob {
 }
 
 impl SearchJob {
-    /// The documents to index.
-    pub fn docs(self) -> Vec<SearchDoc> {
-        // Copy, then let go of the session's documents at once: the next rebuild can then
-        // update them in place instead of copying them while this job runs.
-        let mut docs: Vec<SearchDoc> = self.docs.as_ref().clone();
-        drop(self.docs);
-        for (k, doc) in self.pending {
-            docs[k] = doc;
-        }
-        docs
-    }
-
     /// Runs `f` on the documents to index, copying them only when some are pending (a
     /// live index reads them in place, in milliseconds, while a copy of ten thousand
     /// pages' text would take longer).
     pub fn with_docs<R>(self, f: impl FnOnce(&[SearchDoc]) -> R) -> R {
-        if self.pending.is_empty() {
-            return f(&self.docs);
-        }
-        f(&self.docs())
-    }
-
-    /// The index files (paths under `search/`), built from nothing.
-    pub fn run(self) -> Vec<(String, Vec<u8>)> {
-        crate::search::build_index(&self.docs())
+        f(&current_docs(&self.docs, &self.pending))
     }
 }
 

@@ -228,6 +228,17 @@ impl Units {
         self.q_of(self.all[u as usize], u, tf)
     }
 
+    /// The weight of a document number mentioned `w` times (weighted) in unit `u`: full
+    /// in a title and for a page's own number, saturated like a word elsewhere.
+    pub(super) fn number_q(&self, u: u32, w: u32) -> u8 {
+        let unit = self.all[u as usize];
+        if unit.block == PAGE_UNIT || w == OWN_NUMBER {
+            255
+        } else {
+            self.q_of(unit, u, w)
+        }
+    }
+
     /// [`Units::q`] for a unit already at hand.
     pub(super) fn q_of(&self, unit: Unit, u: u32, tf: u32) -> u8 {
         let kind = usize::from(unit.block == PAGE_UNIT);
@@ -444,24 +455,25 @@ pub(super) fn records(
                 break;
             }
             for id in number_ids[next_number] {
-                match nums.iter_mut().find(|n| n.0 == id) {
-                    Some(n) => n.1 = n.1.saturating_add(*w),
-                    None => nums.push((id, *w)),
-                }
+                add_mention(nums, id, *w);
             }
             next_number += 1;
         }
         for (id, w) in nums.drain(..) {
-            let q = if unit.block == PAGE_UNIT || w == OWN_NUMBER {
-                255
-            } else {
-                units.q(global, w)
-            };
-            numbers.push((id, global, q));
+            numbers.push((id, global, units.number_q(global, w)));
         }
     }
     out.push(em.bucket(words, first_unit + from as u32, numbers));
     out
+}
+
+/// Adds `w` mentions of number `key` to a unit's sums (a unit names few numbers: a list
+/// beats a map).
+pub(super) fn add_mention(nums: &mut Vec<(u32, u32)>, key: u32, w: u32) {
+    match nums.iter_mut().find(|n| n.0 == key) {
+        Some(n) => n.1 = n.1.saturating_add(w),
+        None => nums.push((key, w)),
+    }
 }
 
 #[cfg(test)]

@@ -8,9 +8,9 @@
 //! how often the whole site writes it, so bits are assigned when a term is encoded.
 
 use crate::search::index::number_keys;
-use crate::search::postings::Units;
+use crate::search::postings::{self, Units};
 use crate::search::tuning::W_HEADING;
-use crate::search::vocab::{self, MAX_VARIANTS, NO_BIT, OWN_NUMBER, PAGE_UNIT};
+use crate::search::vocab::{self, MAX_VARIANTS, NO_BIT, PAGE_UNIT};
 use crate::search::SearchDoc;
 use crate::text;
 use std::collections::HashMap;
@@ -332,20 +332,12 @@ pub(super) fn contribution(
                 break;
             }
             for key in number_keys(canonical) {
-                let key = words.number(key);
-                match nums.iter_mut().find(|n| n.0 == key) {
-                    Some(n) => n.1 = n.1.saturating_add(*w),
-                    None => nums.push((key, *w)),
-                }
+                postings::add_mention(&mut nums, words.number(key), *w);
             }
             next_number += 1;
         }
         for (key, w) in nums.drain(..) {
-            let q = if unit.block == PAGE_UNIT || w == OWN_NUMBER {
-                255
-            } else {
-                units.q(global, w)
-            };
+            let q = units.number_q(global, w);
             out.posts.push((TermRef::Number(key), post(q, 0)));
         }
     }
