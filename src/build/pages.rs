@@ -231,16 +231,22 @@ impl TemplateEnv<'_> {
     pub(super) fn page(&self, i: usize, old: Option<&Output>, content: Option<String>) -> Output {
         let (config, tree) = (self.config, self.tree);
         let p = &tree.pages[i];
-        let mut ctx = self.globals.base(&p.url);
         let rendered = &self.rendered[i];
-        let extra = legal::page_extra(tree, self.legal, config, i, rendered);
+        let template = context::template_for(p);
+        // Only what the template can read: a lean theme skips JSON-LD, document data, etc.
+        let reads = self.renderer.reads(&template);
+        let mut ctx = self.globals.base_for(&p.url, reads);
+        let extra = legal::page_extra(tree, self.legal, config, i, rendered, reads);
         let content = content.unwrap_or_else(|| rendered.html.clone());
         // The page around the content: head, header, footer, metadata.
         let size_hint = content.len() + 6 * 1024;
-        let page_value =
-            context::page_value(config, tree, i, rendered, content, self.summaries, extra);
-        ctx["page"] = page_value;
-        let template = context::template_for(p);
+        let env = context::PageEnv {
+            config,
+            tree,
+            summaries: self.summaries,
+            reads,
+        };
+        ctx["page"] = context::page_value(&env, i, rendered, content, extra);
         self.finish(
             output_path(&p.url),
             &template,

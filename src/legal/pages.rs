@@ -9,6 +9,7 @@ use crate::content::ContentTree;
 use crate::fields::format_date;
 use crate::frontmatter::Kind;
 use crate::markdown::Rendered;
+use crate::render::Reads;
 use serde_json::{json, Map, Value};
 use time::Date;
 
@@ -269,63 +270,84 @@ pub(super) fn topic_groups(
     (flat, grouped)
 }
 
-/// Extra keys for a page's template context (`document`, `faq`, `cited_by`, `jsonld`…).
+/// The legal model's part of a page's context, for the fields `reads` allows (each costs
+/// lookups across the site, and JSON-LD a serialization per page).
 pub fn page_extra(
     tree: &ContentTree,
     legal: &LegalIndex,
     config: &SiteConfig,
     index: usize,
     rendered: &Rendered,
+    reads: &Reads,
 ) -> Value {
     let page = &tree.pages[index];
     let mut extra = Map::new();
-    let mut nodes = vec![jsonld::breadcrumbs(config, &trail(tree, index))];
-    if page.url == "/" {
-        nodes.push(jsonld::website(config));
+    let jsonld = reads.has("jsonld");
+    let mut nodes = Vec::new();
+    if jsonld {
+        nodes.push(jsonld::breadcrumbs(config, &trail(tree, index)));
+        if page.url == "/" {
+            nodes.push(jsonld::website(config));
+        }
     }
     if legal.document(index).is_some() {
-        extra.insert(
-            "document".into(),
-            document_value(config, tree, legal, index),
-        );
-        extra.insert(
-            "cited_by".into(),
-            cited_by_value(config, tree, legal, index),
-        );
-        let toc = super::structural_toc(&rendered.toc);
-        extra.insert("toc".into(), serde_json::to_value(toc).unwrap_or_default());
-        nodes.extend(jsonld::legislation(config, tree, legal, index));
+        if reads.has("document") {
+            extra.insert(
+                "document".into(),
+                document_value(config, tree, legal, index),
+            );
+        }
+        if reads.has("cited_by") {
+            extra.insert(
+                "cited_by".into(),
+                cited_by_value(config, tree, legal, index),
+            );
+        }
+        if reads.has("toc") {
+            let toc = super::structural_toc(&rendered.toc);
+            extra.insert("toc".into(), serde_json::to_value(toc).unwrap_or_default());
+        }
+        if jsonld {
+            nodes.extend(jsonld::legislation(config, tree, legal, index));
+        }
     }
-    if page.meta.kind == Kind::Faq && !page.is_section {
+    if page.meta.kind == Kind::Faq && !page.is_section && (jsonld || reads.has("faq")) {
         let questions = faq::questions(rendered);
-        let list: Vec<Value> = questions
-            .iter()
-            .map(|q| {
-                json!({
-                    "question": q.question,
-                    "anchor": q.anchor,
-                    "url": config.url(&format!("{}#{}", page.url, q.anchor)),
+        if reads.has("faq") {
+            let list: Vec<Value> = questions
+                .iter()
+                .map(|q| {
+                    json!({
+                        "question": q.question,
+                        "anchor": q.anchor,
+                        "url": config.url(&format!("{}#{}", page.url, q.anchor)),
+                    })
                 })
-            })
-            .collect();
-        extra.insert("faq".into(), json!({"questions": list}));
-        if !questions.is_empty() {
+                .collect();
+            extra.insert("faq".into(), json!({"questions": list}));
+        }
+        if jsonld && !questions.is_empty() {
             nodes.push(jsonld::faq_page(&questions));
         }
     }
-    if let Some(members) = super::listings::topic_slug(&page.url).and_then(|s| legal.topics.get(s))
+    let topics = reads.has("topic_members") || reads.has("topic_groups");
+    if let Some(members) = super::listings::topic_slug(&page.url)
+        .and_then(|s| legal.topics.get(s))
+        .filter(|_| topics)
     {
         let members: Vec<usize> = members.1.iter().copied().filter(|&m| m != index).collect();
         let (flat, grouped) = topic_groups(config, tree, legal, &members);
         extra.insert("topic_members".into(), Value::Array(flat));
         extra.insert("topic_groups".into(), Value::Array(grouped));
     }
-    if page.is_section {
+    if page.is_section && reads.has("listing_links") {
         let links = listing_links(config, tree, index);
         if links.as_array().is_some_and(|l| !l.is_empty()) {
             extra.insert("listing_links".into(), links);
         }
     }
-    extra.insert("jsonld".into(), Value::String(jsonld::script(nodes)));
+    if jsonld {
+        extra.insert("jsonld".into(), Value::String(jsonld::script(nodes)));
+    }
     Value::Object(extra)
 }

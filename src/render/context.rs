@@ -3,6 +3,7 @@
 //! The names here are the theme's contract (documented in ARCHITECTURE.md). Every URL in a
 //! context already carries the site's base path, so templates never build URLs themselves.
 
+use super::Reads;
 use crate::config::SiteConfig;
 use crate::content::{ContentTree, Page};
 use crate::fields::format_date;
@@ -48,15 +49,30 @@ impl<'a> Globals<'a> {
 
     /// The base context, to which page data is added.
     pub fn base(&self, current_path: &str) -> Value {
-        let mut ctx = self.site.clone();
-        ctx.insert(
-            "current_path".into(),
-            Value::String(current_path.to_owned()),
-        );
-        ctx.insert(
-            "current_url".into(),
-            Value::String(self.config.url(current_path)),
-        );
+        self.base_for(current_path, &Reads::everything())
+    }
+
+    /// [`Globals::base`] with only what a template that `reads` so can read (the site's
+    /// configuration is copied into every page's context otherwise).
+    pub fn base_for(&self, current_path: &str, reads: &Reads) -> Value {
+        let mut ctx = serde_json::Map::new();
+        for (k, v) in &self.site {
+            if reads.has(k) {
+                ctx.insert(k.clone(), v.clone());
+            }
+        }
+        if reads.has("current_path") {
+            ctx.insert(
+                "current_path".into(),
+                Value::String(current_path.to_owned()),
+            );
+        }
+        if reads.has("current_url") {
+            ctx.insert(
+                "current_url".into(),
+                Value::String(self.config.url(current_path)),
+            );
+        }
         Value::Object(ctx)
     }
 }
@@ -135,58 +151,89 @@ pub fn json_for_script(value: &Value) -> String {
         .replace('&', "\\u0026")
 }
 
+/// What [`page_value`] reads besides the page itself.
+pub struct PageEnv<'a> {
+    /// Site configuration.
+    pub config: &'a SiteConfig,
+    /// The content tree.
+    pub tree: &'a ContentTree,
+    /// [`summary`] of every page, by index.
+    pub summaries: &'a [Value],
+    /// The fields the page's template can read; the costly ones it cannot are left out.
+    pub reads: &'a Reads,
+}
+
 /// The `page` object of a page's context; `content` is the page's Markdown HTML. `extra`
 /// adds (or overrides) keys, which is how the legal model and listings contribute without
-/// this module knowing them.
+/// this module knowing them. Fields the template cannot read are left out.
 pub fn page_value(
-    config: &SiteConfig,
-    tree: &ContentTree,
+    env: &PageEnv<'_>,
     index: usize,
     rendered: &Rendered,
     content: String,
-    summaries: &[Value],
     extra: Value,
 ) -> Value {
+    let PageEnv {
+        config,
+        tree,
+        summaries,
+        reads,
+    } = *env;
     let page = &tree.pages[index];
-    let summary_text = rendered
-        .sections
-        .iter()
-        .find(|s| !s.text.is_empty())
-        .map(|s| truncate_words(&s.text, 200))
-        .unwrap_or_default();
-    let topics: Vec<Value> = page
-        .meta
-        .topics
-        .iter()
-        .map(|t| json!({"title": t, "url": config.url(&format!("/chu-de/{}/", crate::text::slug(t)))}))
-        .collect();
-    let mut v = json!({
-        "title": page.meta.title,
-        "description": page.meta.description.clone().unwrap_or_else(|| summary_text.clone()),
-        "url": config.url(&page.url),
-        "path": page.url,
-        "permalink": config.permalink(&page.url),
-        "kind": page.meta.kind,
-        "is_section": page.is_section,
-        "date": page.meta.date.map(format_date),
-        "updated": page.meta.updated.map(format_date),
-        "author": page.meta.author,
-        "draft": page.meta.draft,
-        "topics": topics,
-        "content": content,
-        "toc": toc_value(&rendered.toc),
-        "summary": summary_text,
-        "breadcrumbs": breadcrumbs(config, tree, index),
-        "pages": page.pages.iter().map(|&i| summaries[i].clone()).collect::<Vec<_>>(),
-        "subsections": page.subsections.iter().map(|&i| summaries[i].clone()).collect::<Vec<_>>(),
-        "source_path": page.source.path,
+    let mut obj = serde_json::Map::new();
+    // Each field only if the template can read it: building a value costs allocations.
+    let mut put = |name: &str, value: &dyn Fn() -> Value| {
+        if reads.has(name) {
+            obj.insert(name.to_owned(), value());
+        }
+    };
+    let summary_text = || {
+        rendered
+            .sections
+            .iter()
+            .find(|s| !s.text.is_empty())
+            .map(|s| truncate_words(&s.text, 200))
+            .unwrap_or_default()
+    };
+    put("title", &|| json!(page.meta.title));
+    put("description", &|| {
+        json!(page.meta.description.clone().unwrap_or_else(summary_text))
     });
-    if let (Some(obj), Value::Object(extra)) = (v.as_object_mut(), extra) {
+    put("url", &|| json!(config.url(&page.url)));
+    put("path", &|| json!(page.url));
+    put("permalink", &|| json!(config.permalink(&page.url)));
+    put("kind", &|| json!(page.meta.kind));
+    put("is_section", &|| json!(page.is_section));
+    put("date", &|| json!(page.meta.date.map(format_date)));
+    put("updated", &|| json!(page.meta.updated.map(format_date)));
+    put("author", &|| json!(page.meta.author));
+    put("draft", &|| json!(page.meta.draft));
+    put("summary", &|| json!(summary_text()));
+    put("source_path", &|| json!(page.source.path));
+    put("topics", &|| {
+        page.meta
+            .topics
+            .iter()
+            .map(|t| json!({"title": t, "url": config.url(&format!("/chu-de/{}/", crate::text::slug(t)))}))
+            .collect()
+    });
+    put("toc", &|| toc_value(&rendered.toc));
+    put("breadcrumbs", &|| {
+        Value::Array(breadcrumbs(config, tree, index))
+    });
+    let listed =
+        |children: &[usize]| Value::Array(children.iter().map(|&i| summaries[i].clone()).collect());
+    put("pages", &|| listed(&page.pages));
+    put("subsections", &|| listed(&page.subsections));
+    if reads.has("content") {
+        obj.insert("content".into(), Value::String(content));
+    }
+    if let Value::Object(extra) = extra {
         for (k, val) in extra {
             obj.insert(k, val);
         }
     }
-    v
+    Value::Object(obj)
 }
 
 #[cfg(test)]

@@ -5,6 +5,9 @@
 //! line.
 
 pub mod context;
+mod reads;
+
+pub use reads::Reads;
 
 use crate::diagnostics::{Diagnostic, Location};
 use crate::theme::TemplateSource;
@@ -48,6 +51,10 @@ impl tera::Filter for TimeVi {
 pub struct Renderer {
     tera: Tera,
     sources: HashMap<String, TemplateSource>,
+    /// The page fields each template can read (see [`Reads`]).
+    reads: HashMap<String, Reads>,
+    /// For a template the renderer does not have.
+    reads_all: Reads,
 }
 
 /// The error chain of a Tera error as one message.
@@ -140,7 +147,18 @@ impl Renderer {
                 chain(&e)
             ))]);
         }
-        Ok(Self { tera, sources })
+        let reads = reads::reads_of(sources.values().map(|t| (t.name.as_str(), t.text.as_str())));
+        Ok(Self {
+            tera,
+            sources,
+            reads,
+            reads_all: Reads::everything(),
+        })
+    }
+
+    /// The page fields `template` can read: a field it cannot read need not be computed.
+    pub fn reads(&self, template: &str) -> &Reads {
+        self.reads.get(template).unwrap_or(&self.reads_all)
     }
 
     /// Whether a template exists.

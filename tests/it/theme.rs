@@ -184,3 +184,43 @@ fn precompress_writes_gzip_and_brotli_beside_text_files() {
     assert_eq!(plain.build().code, 0);
     assert!(!plain.has_output("index.html.gz"));
 }
+
+/// A site's own templates see every field they name, through a parent template too, and
+/// a template that lists the page's keys sees them all; fields no template names are not
+/// computed (`render::Reads`), which must never change what a template prints.
+#[test]
+fn templates_get_every_field_they_name_and_a_key_listing_gets_all() {
+    let f = Fixture::new("theme/basic");
+    f.write(
+        "templates/lean.html",
+        "<p>{{ page.title }}</p>{% block more %}{% endblock more %}\n",
+    );
+    f.write(
+        "templates/document.html",
+        "{% extends \"lean.html\" %}{% block more %}<p>{{ page.document.number_display }}|{{ page.document.status.text }}|{{ page.cited_by | length }}</p>{% endblock more %}\n",
+    );
+    f.write(
+        "templates/faq.html",
+        "{% for k, v in page %}[{{ k }}]{% endfor %}\n",
+    );
+    let run = f.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc = page(&f, "van-ban/nd-172-2025/index.html");
+    assert!(doc.contains("<p>Nghị định 172/2025/NĐ-CP</p>"), "{doc}");
+    assert!(doc.contains("<p>172/2025/NĐ-CP|"), "{doc}");
+    assert!(!doc.contains("ld+json"), "{doc}");
+    let faq = page(&f, "hoi-dap/ky-luat/index.html");
+    for key in [
+        "breadcrumbs",
+        "content",
+        "description",
+        "faq",
+        "jsonld",
+        "pages",
+        "summary",
+        "toc",
+        "topics",
+    ] {
+        assert!(faq.contains(&format!("[{key}]")), "{key} in {faq}");
+    }
+}
