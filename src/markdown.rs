@@ -331,20 +331,45 @@ pub struct Rendered {
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape_into(text: &str, out: &mut String) {
-    // Byte scan with slice copies: this runs over every page's whole text.
+    // This runs over every page's whole text, where the five characters are rare: eight
+    // bytes at a time are skipped while none of them is one (a zero byte in `v ^ pattern`
+    // marks a match), then the block with one is escaped byte by byte.
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH != 0;
+    let special = |v: u64| {
+        has_zero(v ^ (ONES * u64::from(b'&')))
+            || has_zero(v ^ (ONES * u64::from(b'<')))
+            || has_zero(v ^ (ONES * u64::from(b'>')))
+            || has_zero(v ^ (ONES * u64::from(b'"')))
+            || has_zero(v ^ (ONES * u64::from(b'\'')))
+    };
+    let bytes = text.as_bytes();
+    out.reserve(bytes.len());
     let mut last = 0;
-    for (i, b) in text.bytes().enumerate() {
-        let replacement = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&text[last..i]);
-        out.push_str(replacement);
-        last = i + 1;
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(w) = bytes.get(i..i + 8) {
+            if !special(u64::from_le_bytes(w.try_into().expect("8 bytes"))) {
+                i += 8;
+                continue;
+            }
+        }
+        let end = (i + 8).min(bytes.len());
+        for (k, &b) in bytes.iter().enumerate().take(end).skip(i) {
+            let replacement = match b {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'"' => "&quot;",
+                b'\'' => "&#39;",
+                _ => continue,
+            };
+            out.push_str(&text[last..k]);
+            out.push_str(replacement);
+            last = k + 1;
+        }
+        i = end;
     }
     out.push_str(&text[last..]);
 }
@@ -559,6 +584,20 @@ mod tests {
     #[test]
     fn escaping_covers_the_five_characters() {
         assert_eq!(escape("a<b>&\"c'đ"), "a&lt;b&gt;&amp;&quot;c&#39;đ");
+        // Each character at each offset of an eight-byte block, and plain text around it.
+        for pad in 0..17 {
+            for (c, e) in [
+                ('&', "&amp;"),
+                ('<', "&lt;"),
+                ('>', "&gt;"),
+                ('"', "&quot;"),
+                ('\'', "&#39;"),
+            ] {
+                let text = format!("{}{c}ướt{c}", "x".repeat(pad));
+                let want = format!("{}{e}ướt{e}", "x".repeat(pad));
+                assert_eq!(escape(&text), want);
+            }
+        }
     }
 
     #[test]
