@@ -280,12 +280,32 @@ fn pipeline(
         result.timings = timer.timings;
         return (result, None);
     };
-    let generated_pages: Vec<GeneratedPage> = legal::generated_pages(&tree, &legal, &config);
+    // The listings (one core for most of their time) are made while links are resolved.
+    // A generated path only turns a broken link into a working one, so links are resolved
+    // without them first, and the pages with a broken link once more with them.
+    let (generated_pages, first_links): (Vec<GeneratedPage>, Vec<LinkResults>) = rayon::join(
+        || legal::generated_pages(&tree, &legal, &config),
+        || {
+            let none = HashSet::new();
+            let without = LinkIndex::new(&tree, &anchors, &none, &config.base_path);
+            (0..tree.pages.len())
+                .into_par_iter()
+                .map(|i| pages::resolve_links(&outlines[i], &without, i))
+                .collect()
+        },
+    );
     let generated: HashSet<String> = generated_pages.iter().map(|g| g.path.clone()).collect();
     let link_index = LinkIndex::new(&tree, &anchors, &generated, &config.base_path);
-    let links: Vec<LinkResults> = (0..tree.pages.len())
-        .into_par_iter()
-        .map(|i| pages::resolve_links(&outlines[i], &link_index, i))
+    let links: Vec<LinkResults> = first_links
+        .into_iter()
+        .enumerate()
+        .map(|(i, results)| {
+            if results.iter().any(|(_, r)| r.is_err()) {
+                pages::resolve_links(&outlines[i], &link_index, i)
+            } else {
+                results
+            }
+        })
         .collect();
     diagnostics.extend(pages::link_diagnostics(&tree, &outlines, &links));
     timer.lap("links");

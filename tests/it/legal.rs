@@ -414,3 +414,25 @@ fn vietnamese_text_vectors() {
         }
     }
 }
+
+/// Links to generated listings resolve, also on a page whose other link is broken (links
+/// are resolved without the listings first, while they are made, and broken ones again).
+#[test]
+fn links_to_generated_listings_resolve_beside_a_broken_link() {
+    let f = Fixture::new("legal/citations");
+    let page = "---\ntitle: Lối tắt\ndescription: Các danh sách.\n---\n\n[Tra cứu](/van-ban/tra-cuu/) và [năm 2014](/van-ban/nam/2014/#dau)\n";
+    f.write("content/bai-viet/loi-tat.md", page);
+    ok(&f.build());
+    let html = read(&f, "bai-viet/loi-tat/index.html");
+    assert!(html.contains(r#"href="/van-ban/tra-cuu/""#), "{html}");
+    assert!(html.contains(r#"href="/van-ban/nam/2014/#dau""#), "{html}");
+    f.write(
+        "content/bai-viet/loi-tat.md",
+        format!("{page}\n[hỏng](/khong-co/)\n"),
+    );
+    let run = f.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("/khong-co/"), "{}", run.stderr);
+    assert!(!run.stderr.contains("/van-ban/tra-cuu/"), "{}", run.stderr);
+    assert!(!run.stderr.contains("/van-ban/nam/2014/"), "{}", run.stderr);
+}
