@@ -159,7 +159,7 @@ pub struct PageEnv<'a> {
     pub tree: &'a ContentTree,
     /// [`summary`] of every page, by index.
     pub summaries: &'a [Value],
-    /// The fields the page's template can read; the costly ones it cannot are left out.
+    /// The fields the page's template can read; the others are left out.
     pub reads: &'a Reads,
 }
 
