@@ -83,15 +83,20 @@ fn is_word_char(c: char) -> bool {
 fn part_refs(text: &str) -> Vec<PartRef> {
     let mut refs: Vec<PartRef> = Vec::new();
     let mut last_rank = 3u8;
-    for caps in part_pattern().captures_iter(text) {
-        let whole = caps.get(0).expect("group 0 always matches");
+    // Found with `find_iter` and cut at the spaces rather than by the regex's groups (a
+    // slower engine runs for those): the word has no space, the value none either.
+    for whole in part_pattern().find_iter(text) {
         let before = text[..whole.start()].chars().next_back();
         let after = text[whole.end()..].chars().next();
         if before.is_some_and(is_word_char) || after.is_some_and(is_word_char) {
             continue;
         }
-        let word = crate::text::fold(&caps[1]);
-        let value = caps[2].to_lowercase();
+        let is_space = |c: char| c == ' ' || c == '\u{a0}';
+        let Some((word, value)) = whole.as_str().split_once(is_space) else {
+            continue;
+        };
+        let word = crate::text::fold(word);
+        let value = value.trim_start_matches(is_space).to_lowercase();
         let starts_digit = value.starts_with(|c: char| c.is_ascii_digit());
         let rank = match word.as_str() {
             "diem" if !starts_digit => 0,
