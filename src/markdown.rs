@@ -332,17 +332,15 @@ pub struct Rendered {
 /// Escapes text for HTML element content and attribute values.
 pub fn escape_into(text: &str, out: &mut String) {
     // This runs over every page's whole text, where the five characters are rare: eight
-    // bytes at a time are skipped while none of them is one (a zero byte in `v ^ pattern`
-    // marks a match), then the block with one is escaped byte by byte.
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH != 0;
+    // bytes at a time are skipped while none of them is one, then the block with one is
+    // escaped byte by byte.
+    use crate::text::any_byte_is;
     let special = |v: u64| {
-        has_zero(v ^ (ONES * u64::from(b'&')))
-            || has_zero(v ^ (ONES * u64::from(b'<')))
-            || has_zero(v ^ (ONES * u64::from(b'>')))
-            || has_zero(v ^ (ONES * u64::from(b'"')))
-            || has_zero(v ^ (ONES * u64::from(b'\'')))
+        any_byte_is(v, b'&')
+            || any_byte_is(v, b'<')
+            || any_byte_is(v, b'>')
+            || any_byte_is(v, b'"')
+            || any_byte_is(v, b'\'')
     };
     let bytes = text.as_bytes();
     out.reserve(bytes.len());

@@ -16,9 +16,7 @@ use rayon::prelude::*;
 /// Appends `s` as a JSON string. Section text is most of the index's bytes, so the scan
 /// looks at eight bytes at a time for the three things JSON escapes (`"`, `\\`, controls).
 fn json_string(out: &mut Vec<u8>, s: &str) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH != 0;
+    use crate::text::{any_byte_below, any_byte_is};
     let bytes = s.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
@@ -27,8 +25,7 @@ fn json_string(out: &mut Vec<u8>, s: &str) {
     while i < bytes.len() {
         if let Some(w) = bytes.get(i..i + 8) {
             let v = u64::from_le_bytes(w.try_into().expect("8 bytes"));
-            let below_space = v.wrapping_sub(ONES * 0x20) & !v & HIGH != 0;
-            if !below_space && !has_zero(v ^ (ONES * 0x22)) && !has_zero(v ^ (ONES * 0x5c)) {
+            if !any_byte_below(v, 0x20) && !any_byte_is(v, b'"') && !any_byte_is(v, b'\\') {
                 i += 8;
                 continue;
             }

@@ -34,6 +34,23 @@ pub fn nfc_cow(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(text.nfc().collect())
 }
 
+/// `0x01` in every byte of a word.
+const BYTE_ONES: u64 = 0x0101_0101_0101_0101;
+/// The top bit of every byte of a word.
+const BYTE_HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Whether any of the eight bytes of `v` is below `n` (at most 0x80). Scans over a whole
+/// site's text test eight bytes at a time with this and [`any_byte_is`], and look at single
+/// bytes only in the rare words where one matches.
+pub(crate) fn any_byte_below(v: u64, n: u8) -> bool {
+    v.wrapping_sub(BYTE_ONES * u64::from(n)) & !v & BYTE_HIGHS != 0
+}
+
+/// Whether any of the eight bytes of `v` is `b` (a zero byte of `v ^ bbbbbbbb`).
+pub(crate) fn any_byte_is(v: u64, b: u8) -> bool {
+    any_byte_below(v ^ (BYTE_ONES * u64::from(b)), 1)
+}
+
 /// A cheap test that covers nearly all Vietnamese text: characters below the combining
 /// marks (U+0300), precomposed Latin letters with diacritics (U+1E00–U+1EFF) and common
 /// punctuation (U+2010–U+206F) never change under NFC. Anything else takes the full check.
@@ -48,7 +65,6 @@ fn surely_nfc_by<const SKIP: bool>(text: &str) -> bool {
     // U+0080–U+02FF. So eight bytes at a time are skipped while none is 0xCC or above; such a
     // byte must start E1 B8–BB (U+1E00–U+1EFF) or E2 80 90–E2 81 AF (U+2010–U+206F).
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     // Per byte x: bit 7 of (x & 0x7f) + 0x34 is set when x & 0x7f >= 0x4c; with x's own
     // bit 7 that is x >= 0xcc. No byte's sum carries into the next (0x7f + 0x34 < 0x100).
     const OFFSET: u64 = 0x3434_3434_3434_3434;
@@ -57,7 +73,7 @@ fn surely_nfc_by<const SKIP: bool>(text: &str) -> bool {
     while i < bytes.len() {
         if let Some(w) = bytes.get(i..i + 8).filter(|_| SKIP) {
             let v = u64::from_le_bytes(w.try_into().expect("8 bytes"));
-            let high = ((v & LOW7).wrapping_add(OFFSET)) & v & HIGH;
+            let high = ((v & LOW7).wrapping_add(OFFSET)) & v & BYTE_HIGHS;
             if high == 0 {
                 i += 8;
                 continue;
@@ -219,6 +235,23 @@ mod tests {
                     assert!(!surely_nfc(&text) || full, "{text:?}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn byte_tests_see_each_byte_of_a_word() {
+        for at in 0..8 {
+            for (b, other) in [(b'"', b'a'), (b'&', 0xe1), (0x00, 0xff), (0x7f, 0x80)] {
+                let mut bytes = [other; 8];
+                bytes[at] = b;
+                let v = u64::from_le_bytes(bytes);
+                assert!(any_byte_is(v, b), "{b:#x} at {at}");
+                assert!(!any_byte_is(u64::from_le_bytes([other; 8]), b));
+            }
+            let mut bytes = [b'a'; 8];
+            bytes[at] = b'\n';
+            assert!(any_byte_below(u64::from_le_bytes(bytes), 0x20), "{at}");
+            assert!(!any_byte_below(u64::from_le_bytes([b' '; 8]), 0x20));
         }
     }
 
