@@ -106,7 +106,11 @@ fn tag(body: &str, reads: &mut Reads, literals: &mut Vec<String>) {
             i += 1;
         }
     }
-    let key_value_for = body.trim_start().starts_with("for")
+    // `{%- for` is whitespace control: the tag's own text starts after the dash.
+    let key_value_for = body
+        .trim_start_matches(|c: char| c == '-' || c.is_whitespace())
+        .strip_prefix("for")
+        .is_some_and(|rest| rest.starts_with(char::is_whitespace))
         && body
             .split_once(" in ")
             .is_some_and(|(head, _)| head.contains(','));
@@ -212,6 +216,7 @@ mod tests {
             "{{ page | json_encode() }}",
             "{{ page | get(key=k) }}",
             "{% for k, v in page %}{{ k }}{% endfor %}",
+            "{%- for k,v in page -%}{{ k }}{%- endfor %}",
             "{{ page[name] }}",
         ] {
             assert!(reads(&[("p.html", text)], "p.html").has("jsonld"), "{text}");
