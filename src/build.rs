@@ -26,7 +26,7 @@ use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 mod extras;
 mod inputs;
@@ -64,28 +64,15 @@ pub struct BuildResult {
     pub diagnostics: Diagnostics,
     /// How long each phase took.
     pub timings: Vec<(&'static str, Duration)>,
+    /// How long each pass of the search phase took, when this build made the index from
+    /// nothing (the search phase is the slowest of a large site).
+    pub search_passes: Vec<(&'static str, Duration)>,
     /// Number of content pages rendered.
     pub page_count: usize,
 }
 
-struct Timer {
-    timings: Vec<(&'static str, Duration)>,
-    start: Instant,
-}
-
-impl Timer {
-    fn new() -> Self {
-        Self {
-            timings: Vec::new(),
-            start: Instant::now(),
-        }
-    }
-    fn lap(&mut self, phase: &'static str) {
-        let now = Instant::now();
-        self.timings.push((phase, now - self.start));
-        self.start = now;
-    }
-}
+/// The phases' stopwatch.
+type Timer = crate::laps::Laps;
 
 /// The output path of a site path: `/a/b/` → `a/b/index.html`.
 pub fn output_path(site_path: &str) -> String {
@@ -277,7 +264,7 @@ fn pipeline(
 
     let Some(config) = config else {
         result.diagnostics = diagnostics;
-        result.timings = timer.timings;
+        result.timings = timer.laps;
         return (result, None);
     };
     // The listings (one core for most of their time) are made while links are resolved.
@@ -383,7 +370,7 @@ fn pipeline(
         Some(Err(ds)) => {
             diagnostics.extend(ds);
             result.diagnostics = diagnostics;
-            result.timings = timer.timings;
+            result.timings = timer.laps;
             return (result, None);
         }
         None => unreachable!("theme is loaded whenever the configuration is"),
@@ -397,7 +384,7 @@ fn pipeline(
         Err(ds) => {
             diagnostics.extend(ds);
             result.diagnostics = diagnostics;
-            result.timings = timer.timings;
+            result.timings = timer.laps;
             return (result, None);
         }
     };
@@ -409,7 +396,7 @@ fn pipeline(
                 "không đọc được tệp tĩnh: {e}"
             )));
             result.diagnostics = diagnostics;
-            result.timings = timer.timings;
+            result.timings = timer.laps;
             return (result, None);
         }
     };
@@ -518,7 +505,7 @@ fn pipeline(
         // Like the pages, straight to disk as each file is made: never all in memory.
         Some(staging) => {
             let failed = std::sync::Mutex::new(None);
-            crate::search::build_index_to(&search_docs, &|path, bytes| {
+            result.search_passes = crate::search::build_index_to(&search_docs, &|path, bytes| {
                 if let Err(e) = staging.write(&path, &FileContent::Bytes(bytes)) {
                     let mut failed = failed.lock().unwrap_or_else(|e| e.into_inner());
                     failed.get_or_insert(e.to_string());
@@ -552,7 +539,7 @@ fn pipeline(
     diagnostics.sort();
     result.page_count = tree.pages.len();
     result.diagnostics = diagnostics;
-    result.timings = timer.timings;
+    result.timings = timer.laps;
     let state = env.map(|env| {
         Box::new(State {
             env,

@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod feeds;
 pub mod fields;
 pub mod frontmatter;
+pub mod laps;
 pub mod legal;
 pub mod links;
 pub mod load;

@@ -150,6 +150,12 @@ fn run_build(
         let total: std::time::Duration = result.timings.iter().map(|(_, d)| *d).sum();
         for (phase, d) in &result.timings {
             eprintln!("  {phase:<12} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+            // The search phase's passes, indented: they are part of its time, not added.
+            if *phase == "search" {
+                for (pass, d) in &result.search_passes {
+                    eprintln!("    {pass:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+                }
+            }
         }
         eprintln!(
             "  {:<12} {:>8.1} ms ({} trang)",

@@ -395,7 +395,8 @@ pub(super) fn patch(
     let result = BuildResult {
         files: s.files.clone(),
         diagnostics,
-        timings: timer.timings,
+        timings: timer.laps,
+        search_passes: Vec::new(),
         page_count: s.tree.pages.len(),
     };
     Ok((result, s))

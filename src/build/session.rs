@@ -110,7 +110,7 @@ impl Session {
             match super::patch::patch(&self.opts, state, &sources, &diagnostics, search) {
                 Ok((mut result, state)) => {
                     self.state = Some(state);
-                    let mut timings = timer.timings;
+                    let mut timings = timer.laps;
                     timings.append(&mut result.timings);
                     result.timings = timings;
                     return result;

@@ -14,6 +14,7 @@ use super::shard::{cmp_keys, encode_term, Shards, Sink, Variants};
 use super::tuning::{MAX_POSTINGS, W_CITE, W_HEADING, W_NUMBER, W_PAIR, W_TITLE};
 use super::vocab::{self, Chunk, Vocab, NO_BIT, PAGE_UNIT};
 use super::SearchDoc;
+use crate::laps::Laps;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -536,14 +537,15 @@ fn number_terms(keys: &[String], records: &[Records], units: &Units) -> Run {
 }
 
 /// Builds every term of the site and writes them to `out` as shards; the rest of the files
-/// are written by [`Shards::finish`].
-pub(crate) fn build<'a>(docs: &[SearchDoc], out: &'a Sink<'a>) -> Shards<'a> {
+/// are written by [`Shards::finish`]. Each pass ends a lap of `laps`.
+pub(crate) fn build<'a>(docs: &[SearchDoc], out: &'a Sink<'a>, laps: &mut Laps) -> Shards<'a> {
     let ranges = chunk_ranges(docs);
     let chunks: Vec<Chunk<'_>> = ranges
         .par_iter()
         .map(|r| vocab::tokenize(r.start as u32, &docs[r.clone()]))
         .collect();
     let (vocab, keymaps) = vocab::merge(&chunks);
+    laps.lap("tokens");
     assert!(
         vocab.folded.len() < vocab::MAX_WORDS,
         "more distinct words than the index can hold"
@@ -598,6 +600,7 @@ pub(crate) fn build<'a>(docs: &[SearchDoc], out: &'a Sink<'a>) -> Shards<'a> {
         .flatten_iter()
         .collect();
 
+    laps.lap("records");
     let numbers = number_terms(&number_keys_list, &records, &units);
     let slices = Slices::new(&records, words);
     // Words are finished in parallel and handed over in key order: whichever task finds
@@ -643,6 +646,7 @@ pub(crate) fn build<'a>(docs: &[SearchDoc], out: &'a Sink<'a>) -> Shards<'a> {
     // Numbers and words sort before every pair; the listing is sorted at the end.
     shards.flush();
     shards.push([numbers, word_run]);
+    laps.lap("terms");
     shards
 }
 

@@ -41,7 +41,9 @@ pub use shard::Sink;
 pub use snippet::snippet;
 pub use tokenize::{is_marked, words, Word};
 
+use crate::laps::Laps;
 use serde::Serialize;
+use std::time::Duration;
 
 /// One searchable part of a page: the page itself or a section, article or FAQ question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -112,9 +114,13 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
 }
 
 /// Builds the index files and hands each to `out` as soon as it is complete, from any
-/// thread: a site's index is never all in memory at once.
-pub fn build_index_to(docs: &[SearchDoc], out: &Sink<'_>) {
-    index::build(docs, out).finish(docs);
+/// thread: a site's index is never all in memory at once. Returns how long each pass took
+/// (`tokens`, `records`, `terms`, `results`), which `--verbose` shows under the search phase.
+pub fn build_index_to(docs: &[SearchDoc], out: &Sink<'_>) -> Vec<(&'static str, Duration)> {
+    let mut laps = Laps::new();
+    index::build(docs, out, &mut laps).finish(docs);
+    laps.lap("results");
+    laps.laps
 }
 
 /// Tuning shared by the index builder, the Rust ranking and (by copy) the JavaScript client.

@@ -150,6 +150,58 @@ fn source_date_epoch_fixes_the_date() {
 }
 
 #[test]
+fn verbose_prints_every_phase_and_the_search_passes() {
+    let site = Fixture::new("core/basic");
+    let run = site.run(&["build", "--verbose"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // "  name   12.3 ms" lines, in order; the search passes are indented under "search".
+    let lines: Vec<(usize, &str)> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains(" ms"))
+        .map(|l| {
+            (
+                l.len() - l.trim_start().len(),
+                l.split_whitespace().next().unwrap(),
+            )
+        })
+        .collect();
+    let phases: Vec<&str> = lines.iter().filter(|l| l.0 == 2).map(|l| l.1).collect();
+    assert_eq!(
+        phases,
+        [
+            "load",
+            "parse",
+            "tree",
+            "outline",
+            "legal",
+            "links",
+            "markdown",
+            "citations",
+            "render",
+            "extras",
+            "search",
+            "total",
+            "write"
+        ],
+        "{}",
+        run.stderr
+    );
+    let search = lines.iter().position(|l| l.1 == "search").unwrap();
+    let passes: Vec<&str> = lines[search + 1..search + 5].iter().map(|l| l.1).collect();
+    assert_eq!(
+        passes,
+        ["tokens", "records", "terms", "results"],
+        "{}",
+        run.stderr
+    );
+    assert!(lines[search + 1..search + 5].iter().all(|l| l.0 == 4));
+    // Without --verbose, none of it.
+    let quiet = site.build();
+    assert!(!quiet.stderr.contains(" ms"), "{}", quiet.stderr);
+}
+
+#[test]
 fn nfc_bom_and_crlf_are_handled() {
     let site = Fixture::new("core/bom-crlf");
     let run = site.build();
