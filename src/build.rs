@@ -14,6 +14,7 @@
 
 use crate::content::{ContentTree, GeneratedPage};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::laps::Laps;
 use crate::legal::{self, Citation};
 use crate::links::LinkIndex;
 use crate::load::LoadedContent;
@@ -64,15 +65,13 @@ pub struct BuildResult {
     pub diagnostics: Diagnostics,
     /// How long each phase took.
     pub timings: Vec<(&'static str, Duration)>,
-    /// How long each pass of the search phase took, when this build made the index from
-    /// nothing (the search phase is the slowest of a large site).
+    /// How long each pass of the search phase took, when the build wrote its index into a
+    /// staging folder (`sotay build`); empty otherwise. Search is the slowest phase of a
+    /// large site.
     pub search_passes: Vec<(&'static str, Duration)>,
     /// Number of content pages rendered.
     pub page_count: usize,
 }
-
-/// The phases' stopwatch.
-type Timer = crate::laps::Laps;
 
 /// The output path of a site path: `/a/b/` → `a/b/index.html`.
 pub fn output_path(site_path: &str) -> String {
@@ -130,7 +129,7 @@ pub fn build_into(opts: &BuildOptions, staging: &Staging) -> BuildResult {
 }
 
 fn build_with(opts: &BuildOptions, pages: Pages<'_>, search: bool) -> BuildResult {
-    let timer = Timer::new();
+    let timer = Laps::new();
     let mut diagnostics = Diagnostics::default();
     let loaded = crate::load::read_content(&opts.root, &mut diagnostics);
     let reuse = Reuse {
@@ -182,7 +181,7 @@ fn pipeline(
     opts: &BuildOptions,
     loaded: LoadedContent,
     mut diagnostics: Diagnostics,
-    mut timer: Timer,
+    mut timer: Laps,
     reuse: Reuse,
     pages: Pages<'_>,
 ) -> (BuildResult, Option<Box<State>>) {

@@ -16,9 +16,10 @@
 
 use super::pages::{self, MarkdownEnv, TemplateEnv};
 use super::state::{Output, Parsed, State};
-use super::{anchor_set, environment, extras, load_config, BuildOptions, BuildResult, Timer};
+use super::{anchor_set, environment, extras, load_config, BuildOptions, BuildResult};
 use crate::diagnostics::{Diagnostics, Severity};
 use crate::frontmatter::Kind;
+use crate::laps::Laps;
 use crate::legal;
 use crate::links::LinkIndex;
 use crate::load::SourceFile;
@@ -110,7 +111,7 @@ pub(super) fn patch(
     load_diagnostics: &Diagnostics,
     search: bool,
 ) -> Result<(BuildResult, Box<State>), Box<State>> {
-    let mut timer = Timer::new();
+    let mut timer = Laps::new();
     let Some(edits) = edits(opts, &s, sources) else {
         return Err(s);
     };

@@ -9,8 +9,9 @@
 
 use super::sources::SourceCache;
 use super::state::State;
-use super::{pipeline, BuildOptions, BuildResult, Pages, Reuse, Timer};
+use super::{pipeline, BuildOptions, BuildResult, Pages, Reuse};
 use crate::diagnostics::Diagnostics;
+use crate::laps::Laps;
 use crate::search::SearchDoc;
 use std::sync::Arc;
 
@@ -94,7 +95,7 @@ impl Session {
 
     /// Builds the site as it is now on disk, reusing what `changed` cannot have affected.
     pub fn rebuild(&mut self, changed: &Changed) -> BuildResult {
-        let mut timer = Timer::new();
+        let mut timer = Laps::new();
         self.sources.update(&self.opts.root, changed);
         let delta = self.sources.take_delta();
         timer.lap("read");
