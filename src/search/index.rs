@@ -290,7 +290,8 @@ impl InOrder<'_> {
     }
 }
 
-/// Where each word's records are: (records, from, to) for every bucket that has some.
+/// Where each word's records (or the records of the pairs it starts) are: (records, from,
+/// to) for every bucket that has some.
 /// Read once in bucket order, so that a word's task does not look into every bucket.
 struct Slices {
     start: Vec<u32>,
@@ -298,11 +299,13 @@ struct Slices {
 }
 
 impl Slices {
-    fn new(records: &[Records], words: usize) -> Self {
+    /// From each record set's offsets by word (`off(records)`).
+    fn new(records: &[Records], words: usize, off: impl Fn(&Records) -> &[u32]) -> Self {
         let mut start = vec![0u32; words + 1];
         for r in records {
+            let off = off(r);
             for w in 0..words {
-                start[w + 1] += u32::from(r.off[w] != r.off[w + 1]);
+                start[w + 1] += u32::from(off[w] != off[w + 1]);
             }
         }
         for w in 0..words {
@@ -311,9 +314,10 @@ impl Slices {
         let mut at = start.clone();
         let mut items = vec![(0, 0, 0); start[words] as usize];
         for (i, r) in records.iter().enumerate() {
+            let off = off(r);
             for w in 0..words {
-                if r.off[w] != r.off[w + 1] {
-                    items[at[w] as usize] = (i as u32, r.off[w], r.off[w + 1]);
+                if off[w] != off[w + 1] {
+                    items[at[w] as usize] = (i as u32, off[w], off[w + 1]);
                     at[w] += 1;
                 }
             }
@@ -330,10 +334,8 @@ impl Slices {
 #[derive(Default)]
 struct Scratch {
     lists: Lists,
-    /// A word's pair occurrences: second word's rank, global unit, spelling code × 2 +
-    /// heading flag.
-    pairs: Vec<(u32, u32, u32)>,
-    sorted: Vec<(u32, u32, u32)>,
+    /// A word's pairs, by the rank of their second word (see [`postings::placed_pair`]).
+    sorted: Vec<u64>,
     /// Buffers of [`keep_best`].
     cut: Cut,
     /// Counting-sort buckets by rank (all zero between uses).
@@ -350,34 +352,32 @@ fn finish_word(
     w: u32,
     vocab: &Vocab,
     records: &[Records],
-    slices: &Slices,
+    [words_at, pairs_at]: [&Slices; 2],
     units: &Units,
 ) -> (Run, Run) {
     let words = &mut Run::default();
     let mut pairs = Run::default();
     s.lists.clear();
-    s.pairs.clear();
+    let (word_slices, pair_slices) = (words_at.of(w), pairs_at.of(w));
     // The slices are small and far apart: touching the start of each one first lets their
     // cache misses overlap instead of stalling one after the other.
-    let mut touch = 0u8;
-    for &(i, from, to) in slices.of(w) {
-        let bytes = &records[i as usize].bytes;
-        touch ^= bytes[from as usize] ^ bytes[to as usize - 1];
+    let mut touch = 0u64;
+    for &(i, from, to) in word_slices {
+        let r = &records[i as usize].words;
+        touch ^= r[from as usize] ^ r[to as usize - 1];
+    }
+    for &(i, from, to) in pair_slices {
+        let r = &records[i as usize];
+        touch ^= u64::from(r.pairs[from as usize] ^ r.pairs[to as usize - 1]);
+        touch ^= u64::from(r.pair_units[from as usize] ^ r.pair_units[to as usize - 1]);
     }
     std::hint::black_box(touch);
-    for &(i, from, to) in slices.of(w) {
+    for &(i, from, to) in word_slices {
         let r = &records[i as usize];
-        for rec in postings::unpack(&r.bytes[from as usize..to as usize]) {
+        for &rec in &r.words[from as usize..to as usize] {
             let unit = r.first_unit + postings::unit(rec);
-            if postings::is_pair(rec) {
-                let rank = vocab.rank[postings::second(rec) as usize];
-                let spelling =
-                    u32::from(postings::code(rec)) << 1 | u32::from(postings::weight(rec) > 1);
-                s.pairs.push((rank, unit, spelling));
-            } else {
-                s.lists
-                    .push(units, unit, postings::q(rec), postings::mask(rec));
-            }
+            s.lists
+                .push(units, unit, postings::q(rec), postings::mask(rec));
         }
     }
     let folded = &vocab.folded[w as usize];
@@ -391,20 +391,25 @@ fn finish_word(
         units,
         &mut s.cut,
     );
-    pairs.keys.reserve(s.pairs.len() / 4 * (folded.len() + 8));
-    pairs.bodies.reserve(s.pairs.len() * 3);
 
     // Pairs by the rank of their second word (a counting sort keeps unit order).
     if s.count.len() < vocab.rank.len() + 1 {
         s.count.resize(vocab.rank.len() + 1, 0);
     }
     s.ranks.clear();
-    for &(rank, _, _) in &s.pairs {
-        if s.count[rank as usize] == 0 {
-            s.ranks.push(rank);
+    let mut total = 0;
+    for &(i, from, to) in pair_slices {
+        for &rec in &records[i as usize].pairs[from as usize..to as usize] {
+            let rank = postings::rec_rank(rec) as usize;
+            if s.count[rank] == 0 {
+                s.ranks.push(rank as u32);
+            }
+            s.count[rank] += 1;
         }
-        s.count[rank as usize] += 1;
+        total += (to - from) as usize;
     }
+    pairs.keys.reserve(total / 4 * (folded.len() + 8));
+    pairs.bodies.reserve(total * 3);
     s.ranks.sort_unstable();
     let mut at = 0;
     for &rank in &s.ranks {
@@ -413,17 +418,24 @@ fn finish_word(
         at += n;
     }
     s.sorted.clear();
-    s.sorted.resize(s.pairs.len(), (0, 0, 0));
-    for &p in &s.pairs {
-        let slot = &mut s.count[p.0 as usize];
-        s.sorted[*slot as usize] = p;
-        *slot += 1;
+    s.sorted.resize(total, 0);
+    for &(i, from, to) in pair_slices {
+        let r = &records[i as usize];
+        let (from, to) = (from as usize, to as usize);
+        for (&rec, &unit) in r.pairs[from..to].iter().zip(&r.pair_units[from..to]) {
+            let slot = &mut s.count[postings::rec_rank(rec) as usize];
+            s.sorted[*slot as usize] = postings::placed_pair(rec, r.first_unit + u32::from(unit));
+            *slot += 1;
+        }
     }
     for &rank in &s.ranks {
         s.count[rank as usize] = 0;
     }
-    for group in s.sorted.chunk_by(|a, b| a.0 == b.0) {
-        let second = vocab.by_rank[group[0].0 as usize] as usize;
+    for group in s
+        .sorted
+        .chunk_by(|&a, &b| postings::pair_rank(a) == postings::pair_rank(b))
+    {
+        let second = vocab.by_rank[postings::pair_rank(group[0]) as usize] as usize;
         pairs.keys.push('2');
         pairs.keys.push_str(folded);
         pairs.keys.push(' ');
@@ -431,17 +443,20 @@ fn finish_word(
         // Spellings, most frequent first; a spelling beyond a word's named ones has none.
         let nameable = |c: u16| (c >> 5) as u8 != NO_BIT && (c & 31) as u8 != NO_BIT;
         let code = |spelling: u32| (spelling >> 1) as u16;
-        let first = code(group[0].2);
+        let first = code(postings::pair_spelling(group[0]));
         s.codes.clear();
-        if group.iter().all(|g| code(g.2) == first) {
+        if group
+            .iter()
+            .all(|&g| code(postings::pair_spelling(g)) == first)
+        {
             // Nearly every pair is written one way only.
             if nameable(first) {
                 s.codes.push(first);
             }
         } else {
             s.counts.clear();
-            for &(_, _, spelling) in group {
-                let code = code(spelling);
+            for &rec in group {
+                let code = code(postings::pair_spelling(rec));
                 match s.counts.iter_mut().find(|c| c.0 == code) {
                     Some(c) => c.1 += 1,
                     None => s.counts.push((code, 1)),
@@ -460,11 +475,12 @@ fn finish_word(
         s.lists.clear();
         let mut at = 0;
         while at < group.len() {
-            let unit = group[at].1;
+            let unit = postings::pair_unit(group[at]);
             let mut tf = 0;
             let mut mask = 0;
-            while let Some(&(_, u, spelling)) = group.get(at) {
-                if u != unit {
+            while let Some(&rec) = group.get(at) {
+                let spelling = postings::pair_spelling(rec);
+                if postings::pair_unit(rec) != unit {
                     break;
                 }
                 tf += if spelling & 1 == 1 { W_HEADING } else { 1 };
@@ -547,7 +563,7 @@ pub(crate) fn build<'a>(docs: &[SearchDoc], out: &'a Sink<'a>, laps: &mut Laps) 
     let (vocab, keymaps) = vocab::merge(&chunks);
     laps.lap("tokens");
     assert!(
-        vocab.folded.len() < vocab::MAX_WORDS,
+        vocab.folded.len() < vocab::MAX_WORDS.min(postings::MAX_RANKS),
         "more distinct words than the index can hold"
     );
 
@@ -594,7 +610,7 @@ pub(crate) fn build<'a>(docs: &[SearchDoc], out: &'a Sink<'a>, laps: &mut Laps) 
         .map_init(
             postings::Emitter::default,
             |em, (((chunk, keys), nums), first)| {
-                postings::records(em, chunk, &keys, &nums, words, &units, first)
+                postings::records(em, chunk, &keys, &vocab.rank, &nums, &units, first)
             },
         )
         .flatten_iter()
@@ -602,7 +618,10 @@ pub(crate) fn build<'a>(docs: &[SearchDoc], out: &'a Sink<'a>, laps: &mut Laps) 
 
     laps.lap("records");
     let numbers = number_terms(&number_keys_list, &records, &units);
-    let slices = Slices::new(&records, words);
+    let slices = [
+        Slices::new(&records, words, |r| &r.word_off),
+        Slices::new(&records, words, |r| &r.pair_off),
+    ];
     // Words are finished in parallel and handed over in key order: whichever task finds
     // the next words done cuts and writes the shards their pairs complete. No task waits
     // for another (a batch would wait for its largest word), and only the pairs of words
@@ -626,7 +645,14 @@ pub(crate) fn build<'a>(docs: &[SearchDoc], out: &'a Sink<'a>, laps: &mut Laps) 
                 let Some(&w) = vocab.by_rank.get(i) else {
                     return;
                 };
-                let done = finish_word(&mut s, w, &vocab, &records, &slices, &units);
+                let done = finish_word(
+                    &mut s,
+                    w,
+                    &vocab,
+                    &records,
+                    [&slices[0], &slices[1]],
+                    &units,
+                );
                 *lock(&slots[i]) = Some(done);
                 // Never wait: the worker holding the consumer takes this word when it gets
                 // to it.

@@ -2,11 +2,14 @@
 //! numbers as compact records grouped by their first word, and the BM25 term-frequency
 //! saturation that turns a count into a weight byte.
 //!
-//! Records are 8 bytes and never sorted as a whole: a chunk's records are bucketed by first
-//! word with a counting sort, so the records of one word, and of every pair it starts, are
-//! a few slices in page order that [`super::index`] reads together. A word's occurrences in
-//! a unit are summed here (a dense array per word is cheap); a pair's are not (a table of
-//! pairs per unit costs more than the records it saves), `index` sums them.
+//! Records are fixed-width (8 bytes for a word in a unit, 6 for a pair occurrence), so
+//! that the terms pass reads them without decoding, and never sorted as a whole: a chunk's
+//! records are bucketed by first word with a counting sort, so the records of one word, and
+//! of every pair it starts, are a few slices in page order that [`super::index`] reads
+//! together. A pair names its second word by rank (its place in key order), the order in
+//! which `index` groups a word's pairs. A word's occurrences in a unit are summed here (a
+//! dense array per word is cheap); a pair's are not (a table of pairs per unit costs more
+//! than the records it saves), `index` sums them.
 
 use super::tuning::{B, K1, W_HEADING};
 use super::vocab::{Chunk, Key, NO_BIT, OWN_NUMBER, PAGE_UNIT};
@@ -18,30 +21,62 @@ pub(super) type NumberPosting = (u32, u32, u8);
 pub(super) struct Records {
     /// Global index of the first unit.
     pub(super) first_unit: u32,
-    /// The records of word `w` (its own and those of the pairs it starts) are
-    /// `bytes[off[w]..off[w + 1]]`, in unit order, packed (see [`unpack`]).
-    pub(super) off: Vec<u32>,
-    pub(super) bytes: Vec<u8>,
+    /// The records of word `w` are `words[word_off[w]..word_off[w + 1]]`, in unit order
+    /// (see [`word_rec`]).
+    pub(super) word_off: Vec<u32>,
+    pub(super) words: Vec<u64>,
+    /// The pairs word `w` starts are `pairs[pair_off[w]..pair_off[w + 1]]` (see
+    /// [`pair_rec`]), with their units (after the first) in `pair_units`, in unit order.
+    /// Six bytes a pair: the pairs of a whole site are the largest thing the index holds
+    /// at once.
+    pub(super) pair_off: Vec<u32>,
+    pub(super) pairs: Vec<u32>,
+    pub(super) pair_units: Vec<u16>,
     pub(super) numbers: Vec<NumberPosting>,
 }
 
-// Record layout: bits 0–15 the unit (after the first), bit 24 set for a pair. A word has its
-// weight q in bits 16–23 and its spelling mask in bits 25–55; a pair occurrence has bit 16
-// set when it is in a heading, its spelling code (the bits of its two spellings, 5 bits
-// each) in bits 25–34 and its second word in bits 35–63.
-const PAIR: u64 = 1 << 24;
-const HEADING: u64 = 1 << 16;
-
+// A word record: bits 0–15 the unit (after the first of its `Records`), its weight q in
+// bits 16–23 and its spelling mask in bits 25–55.
 fn word_rec(unit: u16, q: u8, mask: u32) -> u64 {
     u64::from(unit) | u64::from(q) << 16 | u64::from(mask) << 25
 }
 
-fn pair_rec(unit: u16, heading: bool, code: u16, second: u32) -> u64 {
-    let h = if heading { HEADING } else { 0 };
-    u64::from(unit) | h | PAIR | u64::from(code) << 25 | u64::from(second) << 35
+/// Bits of a pair record below its second word's rank: its spelling code × 2 + heading
+/// flag.
+const SPELLING_BITS: u32 = 11;
+/// Words whose rank a pair record can hold.
+pub(super) const MAX_RANKS: usize = 1 << (32 - SPELLING_BITS);
+
+/// A pair occurrence (its unit aside): the rank of its second word, its spelling code
+/// (the bits of its two spellings, 5 bits each) and whether it is in a heading.
+fn pair_rec(heading: bool, code: u16, second_rank: u32) -> u32 {
+    second_rank << SPELLING_BITS | u32::from(code) << 1 | u32::from(heading)
 }
 
-/// The unit of a record, after the first of its [`Records`].
+/// The rank of a pair record's second word.
+pub(super) fn rec_rank(rec: u32) -> u32 {
+    rec >> SPELLING_BITS
+}
+
+/// A pair record with its global unit, in the form the terms pass sorts and reads: by
+/// rank, then (a stable sort keeps it) by unit.
+pub(super) fn placed_pair(rec: u32, unit: u32) -> u64 {
+    u64::from(rec) << 32 | u64::from(unit)
+}
+/// The rank of a [`placed_pair`]'s second word.
+pub(super) fn pair_rank(p: u64) -> u32 {
+    rec_rank((p >> 32) as u32)
+}
+/// The global unit of a [`placed_pair`].
+pub(super) fn pair_unit(p: u64) -> u32 {
+    p as u32
+}
+/// A [`placed_pair`]'s spelling code × 2 + heading flag.
+pub(super) fn pair_spelling(p: u64) -> u32 {
+    (p >> 32) as u32 & ((1 << SPELLING_BITS) - 1)
+}
+
+/// The unit of a word record, after the first of its [`Records`].
 pub(super) fn unit(r: u64) -> u32 {
     (r & 0xffff) as u32
 }
@@ -49,29 +84,9 @@ pub(super) fn unit(r: u64) -> u32 {
 pub(super) fn q(r: u64) -> u8 {
     (r >> 16) as u8
 }
-/// Whether a record is a pair occurrence.
-pub(super) fn is_pair(r: u64) -> bool {
-    r & PAIR != 0
-}
-/// What a pair occurrence adds to its term frequency.
-pub(super) fn weight(r: u64) -> u32 {
-    if r & HEADING != 0 {
-        W_HEADING
-    } else {
-        1
-    }
-}
 /// The spelling mask of a word record.
 pub(super) fn mask(r: u64) -> u32 {
     ((r >> 25) & 0x7fff_ffff) as u32
-}
-/// The spelling code of a pair record: first spelling's bit × 32 + second's.
-pub(super) fn code(r: u64) -> u16 {
-    ((r >> 25) & 0x3ff) as u16
-}
-/// The second word of a pair record.
-pub(super) fn second(r: u64) -> u32 {
-    (r >> 35) as u32
 }
 
 /// The mask bit of a spelling (none for spellings beyond the named ones).
@@ -262,138 +277,88 @@ pub(super) struct Emitter {
     tf: Vec<u32>,
     masks: Vec<u32>,
     touched: Vec<u32>,
-    raw: Vec<u64>,
-    firsts: Vec<u32>,
-    sorted: Vec<u64>,
-    packed: Vec<u8>,
+    /// Word records and the word each belongs to, then pair records and their first word.
+    words: Vec<u64>,
+    word_firsts: Vec<u32>,
+    pairs: Vec<u32>,
+    pair_units: Vec<u16>,
+    pair_firsts: Vec<u32>,
     nums: Vec<(u32, u32)>,
 }
 
 impl Emitter {
     /// Buckets the records emitted so far by first word; they start at `first_unit`.
     fn bucket(&mut self, words: usize, first_unit: u32, numbers: Vec<NumberPosting>) -> Records {
-        let mut off = vec![0u32; words + 1];
-        for &f in &self.firsts {
-            off[f as usize + 1] += 1;
-        }
-        for i in 1..off.len() {
-            off[i] += off[i - 1];
-        }
-        let mut at = off.clone();
-        self.sorted.clear();
-        self.sorted.resize(self.raw.len(), 0);
-        for (&r, &f) in self.raw.iter().zip(&self.firsts) {
-            let slot = &mut at[f as usize];
-            self.sorted[*slot as usize] = r;
-            *slot += 1;
-        }
-        self.raw.clear();
-        self.firsts.clear();
-        // Packed, word by word; `off` becomes byte offsets.
-        self.packed.clear();
-        for w in 0..words {
-            let slice = &self.sorted[off[w] as usize..off[w + 1] as usize];
-            off[w] = self.packed.len() as u32;
-            pack(&mut self.packed, slice);
-        }
-        off[words] = self.packed.len() as u32;
+        let (word_off, word_slot) = first_word_offsets(&self.word_firsts, words);
+        let (pair_off, pair_slot) = first_word_offsets(&self.pair_firsts, words);
+        let word_recs = scatter(&self.words, &self.word_firsts, word_slot);
+        let pairs = scatter(&self.pairs, &self.pair_firsts, pair_slot.clone());
+        let pair_units = scatter(&self.pair_units, &self.pair_firsts, pair_slot);
+        self.words.clear();
+        self.word_firsts.clear();
+        self.pairs.clear();
+        self.pair_units.clear();
+        self.pair_firsts.clear();
         Records {
             first_unit,
-            off,
-            bytes: self.packed.clone(),
+            word_off,
+            words: word_recs,
+            pair_off,
+            pairs,
+            pair_units,
             numbers,
         }
     }
 }
 
-fn varint(out: &mut Vec<u8>, mut n: u64) {
-    while n >= 0x80 {
-        out.push(n as u8 | 0x80);
-        n >>= 7;
+/// Where each first word's bucket starts (a counting sort's offsets), twice: to keep, and
+/// to be moved by [`scatter`].
+fn first_word_offsets(firsts: &[u32], words: usize) -> (Vec<u32>, Vec<u32>) {
+    let mut off = vec![0u32; words + 1];
+    for &f in firsts {
+        off[f as usize + 1] += 1;
     }
-    out.push(n as u8);
+    for i in 1..off.len() {
+        off[i] += off[i - 1];
+    }
+    (off.clone(), off)
 }
 
-fn read_varint(bytes: &[u8], at: &mut usize) -> u64 {
-    let mut n = 0u64;
-    let mut shift = 0;
-    loop {
-        let b = bytes[*at];
-        *at += 1;
-        n |= u64::from(b & 0x7f) << shift;
-        if b < 0x80 {
-            return n;
-        }
-        shift += 7;
+/// `items` bucketed by their first word, in order within a bucket.
+fn scatter<T: Copy + Default>(items: &[T], firsts: &[u32], mut at: Vec<u32>) -> Vec<T> {
+    let mut sorted = vec![T::default(); items.len()];
+    for (&r, &f) in items.iter().zip(firsts) {
+        let slot = &mut at[f as usize];
+        sorted[*slot as usize] = r;
+        *slot += 1;
     }
-}
-
-/// Packs records in unit order into about three bytes each (a third of their size: the
-/// records of a whole site are the largest thing the index holds at once): the unit as a
-/// delta and a pair flag, then a word's weight and mask or a pair's second word, spelling
-/// code and heading flag.
-fn pack(out: &mut Vec<u8>, recs: &[u64]) {
-    let mut prev = 0;
-    for &r in recs {
-        let u = unit(r);
-        varint(out, u64::from(u - prev) << 1 | u64::from(is_pair(r)));
-        prev = u;
-        if is_pair(r) {
-            let heading = u64::from(r & HEADING != 0);
-            varint(
-                out,
-                u64::from(second(r)) << 11 | u64::from(code(r)) << 1 | heading,
-            );
-        } else {
-            out.push(q(r));
-            varint(out, u64::from(mask(r)));
-        }
-    }
-}
-
-/// Records of a word packed by [`pack`], back as records.
-pub(super) fn unpack(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
-    let mut at = 0;
-    let mut unit = 0u64;
-    std::iter::from_fn(move || {
-        if at >= bytes.len() {
-            return None;
-        }
-        let head = read_varint(bytes, &mut at);
-        unit += head >> 1;
-        Some(if head & 1 == 1 {
-            let v = read_varint(bytes, &mut at);
-            let h = if v & 1 == 1 { HEADING } else { 0 };
-            unit | h | PAIR | ((v >> 1) & 0x3ff) << 25 | (v >> 11) << 35
-        } else {
-            let q = bytes[at];
-            at += 1;
-            let mask = read_varint(bytes, &mut at);
-            unit | u64::from(q) << 16 | mask << 25
-        })
-    })
+    sorted
 }
 
 /// Records of a chunk, in buckets of a few units each (one bucket's records fit in the L2
-/// cache while they are bucketed). `keys` maps the chunk's token ids, `number_ids` gives
-/// the two number terms of each of the chunk's numbers, `words` is the size of the
-/// vocabulary.
+/// cache while they are bucketed). `keys` maps the chunk's token ids, `rank` gives each
+/// word's place in key order (one entry per word of the vocabulary), `number_ids` gives
+/// the two number terms of each of the chunk's numbers.
 pub(super) fn records(
     em: &mut Emitter,
     chunk: Chunk<'_>,
     keys: &[Key],
+    rank: &[u32],
     number_ids: &[[u32; 2]],
-    words: usize,
     units: &Units,
     first_unit: u32,
 ) -> Vec<Records> {
+    let words = rank.len();
     // Records per bucket: enough that the bucket offsets (one per word) stay small next
     // to the records.
     let flush_at = (4 * words).max(1 << 16);
     em.tf.resize(words, 0);
     em.masks.resize(words, 0);
-    em.raw.clear();
-    em.firsts.clear();
+    em.words.clear();
+    em.word_firsts.clear();
+    em.pairs.clear();
+    em.pair_units.clear();
+    em.pair_firsts.clear();
     let mut out = Vec::new();
     let mut numbers = Vec::new();
     let mut next_number = 0;
@@ -401,7 +366,7 @@ pub(super) fn records(
     let mut from = 0;
     let mut toks = chunk.toks.reader();
     for (u, unit) in chunk.units.iter().enumerate() {
-        if em.raw.len() >= flush_at || u - from > usize::from(u16::MAX) {
+        if em.words.len() + em.pairs.len() >= flush_at || u - from > usize::from(u16::MAX) {
             out.push(em.bucket(
                 words,
                 first_unit + from as u32,
@@ -413,8 +378,11 @@ pub(super) fn records(
             tf,
             masks,
             touched,
-            raw,
-            firsts,
+            words: word_recs,
+            word_firsts,
+            pairs,
+            pair_units,
+            pair_firsts,
             nums,
             ..
         } = em;
@@ -436,15 +404,16 @@ pub(super) fn records(
             masks[f] |= bit_mask(k.bit());
             if joined {
                 let code = u16::from(prev.bit()) << 5 | u16::from(k.bit());
-                raw.push(pair_rec(rel, in_heading, code, k.word()));
-                firsts.push(prev.word());
+                pairs.push(pair_rec(in_heading, code, rank[k.word() as usize]));
+                pair_units.push(rel);
+                pair_firsts.push(prev.word());
             }
             prev = k;
         }
         for &f in touched.iter() {
             let f = f as usize;
-            raw.push(word_rec(rel, units.q(global, tf[f]), masks[f]));
-            firsts.push(f as u32);
+            word_recs.push(word_rec(rel, units.q(global, tf[f]), masks[f]));
+            word_firsts.push(f as u32);
             tf[f] = 0;
             masks[f] = 0;
         }
@@ -483,23 +452,23 @@ mod tests {
     #[test]
     fn records_keep_their_fields() {
         let w = word_rec(65535, 200, 0x7fff_ffff);
+        assert_eq!((unit(w), q(w), mask(w)), (65535, 200, 0x7fff_ffff));
+        let last_rank = (MAX_RANKS - 1) as u32;
+        let p = placed_pair(pair_rec(true, 31 << 5 | 30, last_rank), u32::MAX);
         assert_eq!(
-            (unit(w), q(w), is_pair(w), mask(w)),
-            (65535, 200, false, 0x7fff_ffff)
+            (pair_rank(p), pair_unit(p), pair_spelling(p)),
+            (last_rank, u32::MAX, (31 << 5 | 30) << 1 | 1)
         );
-        let last = (super::super::vocab::MAX_WORDS - 1) as u32;
-        let p = pair_rec(3, true, 31 << 5 | 30, last);
-        assert!(is_pair(p));
-        assert_eq!((unit(p), weight(p), code(p)), (3, W_HEADING, 31 << 5 | 30));
-        assert_eq!(second(p), last);
-        assert_eq!(weight(pair_rec(0, false, 0, 0)), 1);
-        let recs = [w, p, pair_rec(3, false, 7, 70_000), word_rec(300, 1, 1)];
-        let mut bytes = Vec::new();
-        let mut sorted = recs.to_vec();
-        sorted.sort_by_key(|&r| unit(r));
-        pack(&mut bytes, &sorted);
-        assert!(bytes.len() < 8 * recs.len());
-        assert_eq!(unpack(&bytes).collect::<Vec<_>>(), sorted);
+        let rec = pair_rec(false, 7, 5);
+        assert_eq!(rec_rank(rec), 5);
+        let p = placed_pair(rec, 3);
+        assert_eq!((pair_rank(p), pair_unit(p), pair_spelling(p)), (5, 3, 14));
+        // Placed pairs sort by rank, then unit.
+        let a = placed_pair(pair_rec(false, 1023, 1), 9);
+        let b = placed_pair(pair_rec(false, 0, 1), 10);
+        let c = placed_pair(pair_rec(true, 0, 2), 0);
+        assert!(pair_rank(a) == pair_rank(b) && pair_unit(a) < pair_unit(b));
+        assert!(pair_rank(b) < pair_rank(c));
     }
 
     #[test]
