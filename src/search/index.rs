@@ -198,21 +198,22 @@ fn keep_best(page: &mut Vec<Posting>, block: &mut Vec<Posting>, m: [u32; 2], cut
         if list.len() <= MAX_POSTINGS {
             continue;
         }
+        // One integer per posting, larger for a posting kept first: weight, then own
+        // weight, then the earlier page (so the selection compares integers).
         let mut at = 0;
         keys.clear();
         keys.extend(list.iter().enumerate().map(|(k, x)| {
             while weights[at].0 != x.page {
                 at += 1;
             }
-            (weights[at].1, x.q, k as u32)
+            u128::from(weights[at].1) << 40 | u128::from(x.q) << 32 | u128::from(!(k as u32))
         }));
-        keys.select_nth_unstable_by(MAX_POSTINGS - 1, |a, b| {
-            b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2))
-        });
+        let cut = keys.len() - MAX_POSTINGS;
+        keys.select_nth_unstable(cut);
         keep.clear();
         keep.resize(list.len(), false);
-        for k in &keys[..MAX_POSTINGS] {
-            keep[k.2 as usize] = true;
+        for &key in &keys[cut..] {
+            keep[!(key as u32) as usize] = true;
         }
         let mut k = 0;
         list.retain(|_| {
@@ -258,7 +259,7 @@ impl Encoder {
 #[derive(Default)]
 struct Cut {
     weights: Vec<(u32, u64)>,
-    keys: Vec<(u64, u8, u32)>,
+    keys: Vec<u128>,
     keep: Vec<bool>,
 }
 

