@@ -329,25 +329,13 @@ pub struct Rendered {
     pub sections: Vec<TextSection>,
 }
 
-/// Bytes [`escape_into`] looks at together before it looks at eight.
-const ESCAPE_WINDOW: usize = 32;
-
-/// Whether a window holds a byte HTML escapes, each byte looked at on its own in a loop the
-/// compiler vectorizes.
-fn has_special(w: &[u8; ESCAPE_WINDOW]) -> bool {
-    let mut any = 0u8;
-    for &b in w {
-        any |= u8::from((b == b'&') | (b == b'<') | (b == b'>') | (b == b'"') | (b == b'\''));
-    }
-    any != 0
-}
-
 /// Escapes text for HTML element content and attribute values.
 pub fn escape_into(text: &str, out: &mut String) {
     // This runs over every page's whole text, where the five characters are rare: 32 bytes,
     // then eight, at a time are skipped while none of them is one, then the block with one
     // is escaped byte by byte.
-    use crate::text::any_byte_is;
+    use crate::text::{any_byte_is, window_has, SCAN_WINDOW};
+    let special_byte = |b: u8| (b == b'&') | (b == b'<') | (b == b'>') | (b == b'"') | (b == b'\'');
     let special = |v: u64| {
         any_byte_is(v, b'&')
             || any_byte_is(v, b'<')
@@ -360,9 +348,9 @@ pub fn escape_into(text: &str, out: &mut String) {
     let mut last = 0;
     let mut i = 0;
     while i < bytes.len() {
-        if let Some(w) = bytes.get(i..i + ESCAPE_WINDOW) {
-            if !has_special(w.try_into().expect("a window")) {
-                i += ESCAPE_WINDOW;
+        if let Some(w) = bytes.get(i..i + SCAN_WINDOW) {
+            if !window_has(w.try_into().expect("a window"), special_byte) {
+                i += SCAN_WINDOW;
                 continue;
             }
         }
@@ -391,6 +379,7 @@ pub fn escape_into(text: &str, out: &mut String) {
     out.push_str(&text[last..]);
 }
 
+/// Escapes text for HTML, returning a new string.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     escape_into(text, &mut out);

@@ -353,7 +353,7 @@ fn finish_word(
     w: u32,
     vocab: &Vocab,
     records: &[Records],
-    [words_at, pairs_at]: [&Slices; 2],
+    [words_at, pairs_at]: &[Slices; 2],
     units: &Units,
 ) -> (Run, Run) {
     let words = &mut Run::default();
@@ -646,14 +646,7 @@ pub(crate) fn build<'a>(docs: &[SearchDoc], out: &'a Sink<'a>, laps: &mut Laps) 
                 let Some(&w) = vocab.by_rank.get(i) else {
                     return;
                 };
-                let done = finish_word(
-                    &mut s,
-                    w,
-                    &vocab,
-                    &records,
-                    [&slices[0], &slices[1]],
-                    &units,
-                );
+                let done = finish_word(&mut s, w, &vocab, &records, &slices, &units);
                 *lock(&slots[i]) = Some(done);
                 // Never wait: the worker holding the consumer takes this word when it gets
                 // to it.

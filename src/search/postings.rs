@@ -289,11 +289,11 @@ pub(super) struct Emitter {
 impl Emitter {
     /// Buckets the records emitted so far by first word; they start at `first_unit`.
     fn bucket(&mut self, words: usize, first_unit: u32, numbers: Vec<NumberPosting>) -> Records {
-        let (word_off, word_slot) = first_word_offsets(&self.word_firsts, words);
-        let (pair_off, pair_slot) = first_word_offsets(&self.pair_firsts, words);
-        let word_recs = scatter(&self.words, &self.word_firsts, word_slot);
-        let pairs = scatter(&self.pairs, &self.pair_firsts, pair_slot.clone());
-        let pair_units = scatter(&self.pair_units, &self.pair_firsts, pair_slot);
+        let word_off = first_word_offsets(&self.word_firsts, words);
+        let pair_off = first_word_offsets(&self.pair_firsts, words);
+        let word_recs = scatter(&self.words, &self.word_firsts, &word_off);
+        let pairs = scatter(&self.pairs, &self.pair_firsts, &pair_off);
+        let pair_units = scatter(&self.pair_units, &self.pair_firsts, &pair_off);
         self.words.clear();
         self.word_firsts.clear();
         self.pairs.clear();
@@ -311,9 +311,8 @@ impl Emitter {
     }
 }
 
-/// Where each first word's bucket starts (a counting sort's offsets), twice: to keep, and
-/// to be moved by [`scatter`].
-fn first_word_offsets(firsts: &[u32], words: usize) -> (Vec<u32>, Vec<u32>) {
+/// Where each first word's bucket starts (a counting sort's offsets).
+fn first_word_offsets(firsts: &[u32], words: usize) -> Vec<u32> {
     let mut off = vec![0u32; words + 1];
     for &f in firsts {
         off[f as usize + 1] += 1;
@@ -321,11 +320,12 @@ fn first_word_offsets(firsts: &[u32], words: usize) -> (Vec<u32>, Vec<u32>) {
     for i in 1..off.len() {
         off[i] += off[i - 1];
     }
-    (off.clone(), off)
+    off
 }
 
-/// `items` bucketed by their first word, in order within a bucket.
-fn scatter<T: Copy + Default>(items: &[T], firsts: &[u32], mut at: Vec<u32>) -> Vec<T> {
+/// `items` bucketed by their first word at the offsets `off`, in order within a bucket.
+fn scatter<T: Copy + Default>(items: &[T], firsts: &[u32], off: &[u32]) -> Vec<T> {
+    let mut at = off.to_vec();
     let mut sorted = vec![T::default(); items.len()];
     for (&r, &f) in items.iter().zip(firsts) {
         let slot = &mut at[f as usize];
@@ -463,7 +463,7 @@ mod tests {
         assert_eq!(rec_rank(rec), 5);
         let p = placed_pair(rec, 3);
         assert_eq!((pair_rank(p), pair_unit(p), pair_spelling(p)), (5, 3, 14));
-        // Placed pairs sort by rank, then unit.
+        // Rank and unit read back apart whatever the spelling between them.
         let a = placed_pair(pair_rec(false, 1023, 1), 9);
         let b = placed_pair(pair_rec(false, 0, 1), 10);
         let c = placed_pair(pair_rec(true, 0, 2), 0);

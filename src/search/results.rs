@@ -13,33 +13,21 @@ use super::tuning::{GROUP, RESULT_PAGES};
 use super::SearchDoc;
 use rayon::prelude::*;
 
-/// Bytes [`json_string`] looks at together before it looks at eight.
-const JSON_WINDOW: usize = 32;
-
-/// Whether a window holds a byte JSON escapes, each byte looked at on its own in a loop the
-/// compiler vectorizes.
-fn needs_escape(w: &[u8; JSON_WINDOW]) -> bool {
-    let mut any = 0u8;
-    for &b in w {
-        any |= u8::from((b < 0x20) | (b == b'"') | (b == b'\\'));
-    }
-    any != 0
-}
-
 /// Appends `s` as a JSON string. Section text is most of the index's bytes, so the scan
 /// looks at 32, then eight, bytes at a time for the three things JSON escapes (`"`, `\\`,
 /// controls).
 fn json_string(out: &mut Vec<u8>, s: &str) {
-    use crate::text::{any_byte_below, any_byte_is};
+    use crate::text::{any_byte_below, any_byte_is, window_has, SCAN_WINDOW};
+    let escaped = |b: u8| (b < 0x20) | (b == b'"') | (b == b'\\');
     let bytes = s.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
     let mut done = 0;
     let mut i = 0;
     while i < bytes.len() {
-        if let Some(w) = bytes.get(i..i + JSON_WINDOW) {
-            if !needs_escape(w.try_into().expect("a window")) {
-                i += JSON_WINDOW;
+        if let Some(w) = bytes.get(i..i + SCAN_WINDOW) {
+            if !window_has(w.try_into().expect("a window"), escaped) {
+                i += SCAN_WINDOW;
                 continue;
             }
         }
