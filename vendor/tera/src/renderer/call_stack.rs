@@ -28,9 +28,12 @@ impl<'a> UserContext<'a> {
     }
 
     pub fn find_value_by_dotted_pointer(&self, pointer: &str) -> Option<&'a Value> {
-        let root = pointer.split('.').next().unwrap().replace("~1", "/").replace("~0", "~");
-        let rest = &pointer[root.len() + 1..];
-        self.inner.get(&root).and_then(|val| dotted_pointer(val, rest))
+        // sotay: the escaped root is measured for `rest`, and unescaped only when it holds
+        // a `~` (see vendor/README.md).
+        let raw = pointer.split('.').next().unwrap();
+        let rest = &pointer[raw.len() + 1..];
+        let root = crate::context::unescape_pointer_token(raw);
+        self.inner.get(root.as_ref()).and_then(|val| dotted_pointer(val, rest))
     }
 }
 
