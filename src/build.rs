@@ -218,7 +218,7 @@ fn pipeline(
     timer.lap("parse");
 
     let mut tree_diagnostics = Diagnostics::default();
-    let tree =
+    let mut tree =
         crate::content::build_tree(parsed, loaded.assets, opts.drafts, &mut tree_diagnostics);
     description_warnings(&tree, &mut tree_diagnostics);
     let tree_diagnostics: Vec<Diagnostic> = tree_diagnostics.into_iter().collect();
@@ -486,6 +486,10 @@ fn pipeline(
     }
     timer.lap("extras");
 
+    if !keep {
+        // The search index is the build's largest allocation: what it needs is in `rendered`.
+        tree.release_sources();
+    }
     let (search_docs, search_doc_of) = extras::search_docs(&tree, &legal, &mut rendered, !keep);
     // Whether the index must be built again: a template or front-matter edit often leaves
     // every page's text as it was.
