@@ -490,7 +490,7 @@ fn pipeline(
         // The search index is the build's largest allocation: what it needs is in `rendered`.
         tree.release_sources();
     }
-    let (search_docs, search_doc_of) = extras::search_docs(&tree, &legal, &mut rendered, !keep);
+    let (mut search_docs, search_doc_of) = extras::search_docs(&tree, &legal, &mut rendered, !keep);
     // Whether the index must be built again: a template or front-matter edit often leaves
     // every page's text as it was.
     let search_dirty = match previous.as_deref() {
@@ -508,7 +508,9 @@ fn pipeline(
         // Like the pages, straight to disk as each file is made: never all in memory.
         Some(staging) => {
             let failed = std::sync::Mutex::new(None);
-            result.search_passes = crate::search::build_index_to(&search_docs, &|path, bytes| {
+            // Nothing is kept (streaming implies it): the index may drop the text it read.
+            let docs = std::borrow::Cow::Owned(std::mem::take(&mut search_docs));
+            result.search_passes = crate::search::build_index_to(docs, &|path, bytes| {
                 if let Err(e) = staging.write(&path, &FileContent::Bytes(bytes)) {
                     let mut failed = failed.lock().unwrap_or_else(|e| e.into_inner());
                     failed.get_or_insert(e.to_string());

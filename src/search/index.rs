@@ -12,7 +12,7 @@
 use super::postings::{self, NumberPosting, Records, Units};
 use super::shard::{cmp_keys, encode_term, Shards, Sink, Variants};
 use super::tuning::{MAX_POSTINGS, W_CITE, W_HEADING, W_NUMBER, W_PAIR, W_TITLE};
-use super::vocab::{self, Chunk, Vocab, NO_BIT, PAGE_UNIT};
+use super::vocab::{self, Body, Chunk, Vocab, NO_BIT, PAGE_UNIT};
 use super::SearchDoc;
 use crate::laps::Laps;
 use rayon::prelude::*;
@@ -553,20 +553,42 @@ fn number_terms(keys: &[String], records: &[Records], units: &Units) -> Run {
     run
 }
 
-/// Builds every term of the site and writes them to `out` as shards; the rest of the files
-/// are written by [`Shards::finish`]. Each pass ends a lap of `laps`.
-pub(crate) fn build<'a>(docs: &[SearchDoc], out: &'a Sink<'a>, laps: &mut Laps) -> Shards<'a> {
+/// The site's text as token ids of one vocabulary: all the later passes read of it, so the
+/// text itself can be let go of once the result files are written.
+pub(crate) struct Tokenized {
+    vocab: Vocab,
+    /// Per chunk, the key of each local token id.
+    keymaps: Vec<Vec<vocab::Key>>,
+    chunks: Vec<Body>,
+}
+
+/// Cuts every page's text into tokens of one vocabulary (the first pass).
+pub(crate) fn tokenize(docs: &[SearchDoc]) -> Tokenized {
     let ranges = chunk_ranges(docs);
     let chunks: Vec<Chunk<'_>> = ranges
         .par_iter()
         .map(|r| vocab::tokenize(r.start as u32, &docs[r.clone()]))
         .collect();
     let (vocab, keymaps) = vocab::merge(&chunks);
-    laps.lap("tokens");
     assert!(
         vocab.folded.len() < vocab::MAX_WORDS.min(postings::MAX_RANKS),
         "more distinct words than the index can hold"
     );
+    Tokenized {
+        vocab,
+        keymaps,
+        chunks: chunks.into_iter().map(Chunk::into_body).collect(),
+    }
+}
+
+/// Builds every term of the site and writes them to `out` as shards; the rest of the files
+/// are written by [`Shards::finish`]. Each pass ends a lap of `laps`.
+pub(crate) fn build<'a>(tokenized: Tokenized, out: &'a Sink<'a>, laps: &mut Laps) -> Shards<'a> {
+    let Tokenized {
+        vocab,
+        keymaps,
+        chunks,
+    } = tokenized;
 
     // Number keys, and the two terms of every number mentioned.
     let mut number_ids: HashMap<String, u32> = HashMap::new();

@@ -12,7 +12,7 @@
 //! than the records it saves), `index` sums them.
 
 use super::tuning::{B, K1, W_HEADING};
-use super::vocab::{Chunk, Key, NO_BIT, OWN_NUMBER, PAGE_UNIT};
+use super::vocab::{Body, Key, NO_BIT, OWN_NUMBER, PAGE_UNIT};
 
 /// A number posting: number id, global unit, weight.
 pub(super) type NumberPosting = (u32, u32, u8);
@@ -341,7 +341,7 @@ fn scatter<T: Copy + Default>(items: &[T], firsts: &[u32], off: &[u32]) -> Vec<T
 /// the two number terms of each of the chunk's numbers.
 pub(super) fn records(
     em: &mut Emitter,
-    chunk: Chunk<'_>,
+    chunk: Body,
     keys: &[Key],
     rank: &[u32],
     number_ids: &[[u32; 2]],

@@ -28,9 +28,7 @@
 
 use super::cut::{ends_segment, run_label, Cutter};
 use super::index::{Posting, Run};
-use super::results;
 use super::tuning::{DIR_SHARDS, GROUP, MAX_POSTINGS, RESULT_PAGES};
-use super::SearchDoc;
 use rayon::prelude::*;
 use serde_json::json;
 use std::cmp::Ordering;
@@ -200,11 +198,11 @@ impl<'a> Shards<'a> {
         self.listed.extend(listed);
     }
 
-    /// Writes the directories, the result files and the manifest.
-    pub(crate) fn finish(mut self, docs: &[SearchDoc]) {
+    /// Writes the directories and the manifest of a site of `pages` pages whose result
+    /// files (written before) are the set `set`.
+    pub(crate) fn finish(mut self, pages: usize, set: &str) {
         self.flush();
-        let set = results::files(docs, self.out);
-        directories_and_manifest(self.listed, docs.len(), &set, self.out);
+        directories_and_manifest(self.listed, pages, set, self.out);
     }
 }
 
@@ -374,6 +372,7 @@ pub(crate) fn read_shard(bytes: &[u8]) -> Result<Vec<TermEntry>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::SearchDoc;
 
     fn doc(i: usize, text: &str) -> SearchDoc {
         crate::search::test_doc(i, &format!("Trang {i}"), &[("Điều 1", text)])
@@ -447,6 +446,25 @@ mod tests {
             assert_eq!(t.lists[0].postings, page);
             assert_eq!(t.lists[1].postings, block);
         }
+    }
+
+    #[test]
+    fn owned_documents_give_the_files_borrowed_ones_give() {
+        // `sotay build` hands its documents over, to be dropped once read; `serve` lends them.
+        let docs: Vec<SearchDoc> = (0..300)
+            .map(|i| doc(i, &format!("văn hóa công vụ {i} theo 1847/QĐ-TTg")))
+            .collect();
+        let borrowed = crate::search::build_index(&docs);
+        let files = std::sync::Mutex::new(Vec::new());
+        let passes = crate::search::build_index_to(std::borrow::Cow::Owned(docs), &|p, b| {
+            files.lock().unwrap().push((p, b));
+        });
+        let mut owned = files.into_inner().unwrap();
+        owned.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        assert!(owned.len() > 3);
+        assert!(owned == borrowed, "the same files, byte for byte");
+        let names: Vec<&str> = passes.iter().map(|p| p.0).collect();
+        assert_eq!(names, ["tokens", "results", "records", "terms"]);
     }
 
     #[test]

@@ -261,6 +261,25 @@ impl<'a> Chunk<'a> {
     }
 }
 
+/// What the passes after [`merge`] read of a chunk: its tokens, units and numbers, no
+/// longer tied to the text (which the build may then let go of).
+pub(super) struct Body {
+    pub(super) toks: Toks,
+    pub(super) units: Vec<Unit>,
+    pub(super) numbers: Vec<(u32, String, u32)>,
+}
+
+impl Chunk<'_> {
+    /// The chunk without its token table (the part that borrows the text).
+    pub(super) fn into_body(self) -> Body {
+        Body {
+            toks: self.toks,
+            units: self.units,
+            numbers: self.numbers,
+        }
+    }
+}
+
 /// Tokenizes consecutive pages; `first_page` is the index of `docs[0]` in the site.
 pub(super) fn tokenize(first_page: u32, docs: &[SearchDoc]) -> Chunk<'_> {
     let mut c = Chunk {

@@ -191,7 +191,7 @@ fn verbose_prints_every_phase_and_the_search_passes() {
     let passes: Vec<&str> = lines[search + 1..search + 5].iter().map(|l| l.1).collect();
     assert_eq!(
         passes,
-        ["tokens", "records", "terms", "results"],
+        ["tokens", "results", "records", "terms"],
         "{}",
         run.stderr
     );
