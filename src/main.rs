@@ -199,9 +199,9 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 ///   there are few half-used huge pages; with the default (8 on two cores) peak memory
 ///   grew by ~25 MB.
 ///
-/// On 10,000 pages (`benches/compare.sh`, interleaved): 0.92 s → 0.89 s in 21 runs and
-/// 0.95 s → 0.87 s in 15 runs an hour apart; system CPU 0.49 s → 0.41 s; peak RSS 254 MB →
-/// 266 MB. Linux only: elsewhere jemalloc has no `thp`.
+/// On 10,000 pages (`benches/compare.sh`, interleaved, three comparisons): 0.92 s → 0.89 s
+/// (21 runs), 0.95 s → 0.87 s (15 runs), 0.98 s → 0.95 s (11 runs); system CPU ~0.49 s →
+/// ~0.41 s each time; peak RSS 254 MB → 266 MB. Linux only: elsewhere jemalloc has no `thp`.
 #[cfg(all(target_os = "linux", not(target_env = "msvc")))]
 #[export_name = "_rjem_malloc_conf"]
 static JEMALLOC_OPTIONS: &[u8; 21] = b"thp:always,narenas:1\0";
