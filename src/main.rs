@@ -191,8 +191,8 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 /// jemalloc's options, compiled in (jemalloc reads this symbol at start-up; the
 /// `_RJEM_MALLOC_CONF` environment variable still overrides it, `thp:default` undoes the
-/// first). A build touches ~270 MB once and exits: it spent ~10 % of its CPU time in page
-/// faults and a single-threaded teardown of ~70,000 pages at exit.
+/// first). A 10,000-page build touched ~290 MB once (~75,000 page faults, ~10 % of its CPU
+/// time) and then waited for the kernel to free those pages on one core at exit.
 /// - `thp:always`: jemalloc asks for transparent huge pages (2 MB) for its memory, so a
 ///   fault maps 512 pages at once and exit frees a few hundred pages, not tens of thousands.
 /// - `narenas:1`: every thread shares one arena (the thread caches keep that cheap), so

@@ -235,6 +235,15 @@ pub(super) struct Chunk<'a> {
 }
 
 impl<'a> Chunk<'a> {
+    /// The chunk without its token table (the part that borrows the text).
+    pub(super) fn into_body(self) -> Body {
+        Body {
+            toks: self.toks,
+            units: self.units,
+            numbers: self.numbers,
+        }
+    }
+
     fn field(&mut self, text: &'a str) -> u32 {
         let before = self.toks.len();
         let mut end = None;
@@ -267,17 +276,6 @@ pub(super) struct Body {
     pub(super) toks: Toks,
     pub(super) units: Vec<Unit>,
     pub(super) numbers: Vec<(u32, String, u32)>,
-}
-
-impl Chunk<'_> {
-    /// The chunk without its token table (the part that borrows the text).
-    pub(super) fn into_body(self) -> Body {
-        Body {
-            toks: self.toks,
-            units: self.units,
-            numbers: self.numbers,
-        }
-    }
 }
 
 /// Tokenizes consecutive pages; `first_page` is the index of `docs[0]` in the site.
