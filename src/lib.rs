@@ -3,6 +3,7 @@
 //! The library holds every capability; the `sotay` binary only parses arguments and prints.
 //! See ARCHITECTURE.md for the pipeline and the invariants between modules.
 
+pub mod allocator;
 pub mod build;
 pub mod config;
 pub mod content;
