@@ -15,7 +15,7 @@ cd "$ROOT"
 SIZES=("$@")
 ((${#SIZES[@]})) || SIZES=(1000 10000)
 TODAY=2026-11-29
-RUNS=3
+RUNS=5
 
 [[ -x /usr/bin/chromium ]] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 [[ -d benches/node_modules/pagefind && -d benches/node_modules/playwright-core ]] ||
@@ -45,7 +45,7 @@ for n in "${SIZES[@]}"; do
         "$SOTAY" build --root "$corpus" --output "$out" --today "$TODAY" --verbose 2>&1 |
             awk '$1=="search"{s=$2} $1=="total"{t=$2} $1=="write"{w=$2} END{print s, t, w}'
     done | sort -n -k1 | awk -v runs="$RUNS" '
-        NR==int((runs+1)/2){printf "build (median of %d): search phase %.0f ms of %.0f ms in memory (%.0f%% added to the other phases), then writing all files %.0f ms\n", runs, $1, $2, 100*$1/($2-$1), $3}'
+        NR==int((runs+1)/2){printf "build (median of %d): search phase %.0f ms of %.0f ms (%.0f%% added to the other phases; pages and index files are written as they are made), then the last files and the move into place %.0f ms\n", runs, $1, $2, 100*$1/($2-$1), $3}'
     files=$(find "$out/search" -type f | wc -l)
     echo "index: $(du -sb "$out/search" | cut -f1) bytes in $files files ($(du -sb "$out/search/r" | cut -f1) of them result text); whole output $(du -sb "$out" | cut -f1) bytes"
     pf=()
