@@ -10,13 +10,15 @@
 //! (default 9) into memory (the files are counted, not written) and prints the median of
 //! each pass and of the whole, with the files' count and size.
 
-use sotay::build::{BuildOptions, Changed, Session};
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 // The allocator and options of the `sotay` binary, so that the figures are the binary's.
 sotay::jemalloc_allocator!();
+
+#[path = "harness/site.rs"]
+mod site;
 
 fn median(mut v: Vec<Duration>) -> f64 {
     v.sort_unstable();
@@ -32,22 +34,7 @@ fn main() {
     let runs: usize = args
         .next()
         .map_or(9, |r| r.parse().expect("RUNS is a number"));
-    let opts = BuildOptions {
-        root: root.into(),
-        drafts: false,
-        base_url: None,
-        today: time::macros::date!(2026 - 11 - 29),
-    };
-    let mut session = Session::new(opts).defer_search(true);
-    let built = session.rebuild(&Changed::Everything);
-    if built.diagnostics.has_errors() {
-        eprintln!("the site has errors: run `sotay check`");
-        std::process::exit(1);
-    }
-    let job = session
-        .search_job()
-        .expect("a first build leaves a search job");
-    job.with_docs(|docs| {
+    site::with_search_docs(&root, |docs| {
         let mut passes: Vec<(&'static str, Vec<Duration>)> = Vec::new();
         let mut totals = Vec::new();
         let files = AtomicUsize::new(0);

@@ -158,13 +158,14 @@ impl Lists {
     }
 }
 
-/// Cuts a term's lists to [`MAX_POSTINGS`] each, keeping the postings of the pages the
+/// Cuts a term's lists to [`MAX_POSTINGS`] (the cut's limit) each, keeping the postings of the pages the
 /// term weighs most in: its title weight plus its best section's (what it adds to a page's
 /// score), then the posting's own weight, then the earlier page. Cutting by the posting's
 /// weight alone would keep, among the many titles that weigh the same, the first pages of
 /// the site rather than those whose text has the term too.
 fn keep_best(page: &mut Vec<Posting>, block: &mut Vec<Posting>, m: [u32; 2], cut: &mut Cut) {
-    if page.len() <= MAX_POSTINGS && block.len() <= MAX_POSTINGS {
+    let limit = cut.limit;
+    if page.len() <= limit && block.len() <= limit {
         return;
     }
     // Weight per page, by page (both lists are in page order).
@@ -172,6 +173,7 @@ fn keep_best(page: &mut Vec<Posting>, block: &mut Vec<Posting>, m: [u32; 2], cut
         weights,
         keys,
         keep,
+        ..
     } = cut;
     weights.clear();
     let (mut i, mut j) = (0, 0);
@@ -195,7 +197,7 @@ fn keep_best(page: &mut Vec<Posting>, block: &mut Vec<Posting>, m: [u32; 2], cut
         weights.push((p, w + u64::from(m[1]) * u64::from(best)));
     }
     for list in [page, block] {
-        if list.len() <= MAX_POSTINGS {
+        if list.len() <= limit {
             continue;
         }
         // One integer per posting, larger for a posting kept first: weight, then own
@@ -208,7 +210,7 @@ fn keep_best(page: &mut Vec<Posting>, block: &mut Vec<Posting>, m: [u32; 2], cut
             }
             u128::from(weights[at].1) << 40 | u128::from(x.q) << 32 | u128::from(!(k as u32))
         }));
-        let cut = keys.len() - MAX_POSTINGS;
+        let cut = keys.len() - limit;
         keys.select_nth_unstable(cut);
         keep.clear();
         keep.resize(list.len(), false);
@@ -255,12 +257,31 @@ impl Encoder {
     }
 }
 
-/// Buffers of [`keep_best`], kept from term to term.
-#[derive(Default)]
+/// How long a list may be, and the buffers of [`keep_best`], kept from term to term.
 struct Cut {
+    /// [`MAX_POSTINGS`], except when the cut itself is measured
+    /// ([`super::build_index_with_limit`]).
+    limit: usize,
     weights: Vec<(u32, u64)>,
     keys: Vec<u128>,
     keep: Vec<bool>,
+}
+
+impl Cut {
+    fn new(limit: usize) -> Self {
+        Self {
+            limit,
+            weights: Vec::new(),
+            keys: Vec::new(),
+            keep: Vec::new(),
+        }
+    }
+}
+
+impl Default for Cut {
+    fn default() -> Self {
+        Self::new(MAX_POSTINGS)
+    }
 }
 
 /// Locks a mutex whose data cannot be left inconsistent by a panic (a slot, a counter).
@@ -527,7 +548,7 @@ fn chunk_ranges(docs: &[SearchDoc]) -> Vec<std::ops::Range<usize>> {
 }
 
 /// Number terms: every number key with its postings, keys sorted.
-fn number_terms(keys: &[String], records: &[Records], units: &Units) -> Run {
+fn number_terms(keys: &[String], records: &[Records], units: &Units, limit: usize) -> Run {
     let mut all: Vec<NumberPosting> = records
         .iter()
         .flat_map(|r| r.numbers.iter().copied())
@@ -540,7 +561,7 @@ fn number_terms(keys: &[String], records: &[Records], units: &Units) -> Run {
     terms.sort_unstable_by(|a, b| cmp_keys(a.0, b.0));
     let mut run = Run::default();
     let mut lists = Lists::default();
-    let mut cut = Cut::default();
+    let mut cut = Cut::new(limit);
     for (key, group) in terms {
         run.keys.push('1');
         run.keys.push_str(key);
@@ -581,9 +602,15 @@ pub(crate) fn tokenize(docs: &[SearchDoc]) -> Tokenized {
     }
 }
 
-/// Builds every term of the site and writes them to `out` as shards; the rest of the files
-/// are written by [`Shards::finish`]. Each pass ends a lap of `laps`.
-pub(crate) fn build<'a>(tokenized: Tokenized, out: &'a Sink<'a>, laps: &mut Laps) -> Shards<'a> {
+/// Builds every term of the site, each list cut to `limit` postings, and writes them to
+/// `out` as shards; the rest of the files are written by [`Shards::finish`]. Each pass ends
+/// a lap of `laps`.
+pub(crate) fn build<'a>(
+    tokenized: Tokenized,
+    out: &'a Sink<'a>,
+    limit: usize,
+    laps: &mut Laps,
+) -> Shards<'a> {
     let Tokenized {
         vocab,
         keymaps,
@@ -640,7 +667,7 @@ pub(crate) fn build<'a>(tokenized: Tokenized, out: &'a Sink<'a>, laps: &mut Laps
         .collect();
 
     laps.lap("records");
-    let numbers = number_terms(&number_keys_list, &records, &units);
+    let numbers = number_terms(&number_keys_list, &records, &units, limit);
     let slices = [
         Slices::new(&records, words, |r| &r.word_off),
         Slices::new(&records, words, |r| &r.pair_off),
@@ -662,7 +689,10 @@ pub(crate) fn build<'a>(tokenized: Tokenized, out: &'a Sink<'a>, laps: &mut Laps
     (0..rayon::current_num_threads())
         .into_par_iter()
         .for_each(|_| {
-            let mut s = Scratch::default();
+            let mut s = Scratch {
+                cut: Cut::new(limit),
+                ..Scratch::default()
+            };
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(&w) = vocab.by_rank.get(i) else {
@@ -808,6 +838,24 @@ mod tests {
             "the weakest are left out"
         );
         assert_eq!(kept.last().unwrap().page as usize, MAX_POSTINGS + 50);
+    }
+
+    #[test]
+    fn an_index_built_without_a_limit_keeps_every_posting() {
+        let docs: Vec<SearchDoc> = (0..MAX_POSTINGS + 20)
+            .map(|_| doc("x", &[("", "hiếm")]))
+            .collect();
+        let all: Vec<TermEntry> = crate::search::build_index_with_limit(&docs, usize::MAX)
+            .iter()
+            .filter(|f| f.0.starts_with("search/s/"))
+            .flat_map(|f| read_shard(&f.1).unwrap())
+            .collect();
+        assert_eq!(
+            term(&all, "1hiem").lists[1].postings.len(),
+            MAX_POSTINGS + 20
+        );
+        let cut = terms(&docs);
+        assert_eq!(term(&cut, "1hiem").lists[1].postings.len(), MAX_POSTINGS);
     }
 
     #[test]

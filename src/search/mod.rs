@@ -102,8 +102,15 @@ pub(crate) fn test_doc(i: usize, title: &str, sections: &[(&str, &str)]) -> Sear
 /// Builds the index files (paths relative to the output root, under `search/`), in path
 /// order.
 pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
+    build_index_with_limit(docs, tuning::MAX_POSTINGS)
+}
+
+/// [`build_index`] with every posting list cut to `max_postings` instead of the site's
+/// setting: for measuring what the cut costs in ranking (`benches/search_fidelity.rs`
+/// compares the results with those of an index cut nowhere, `usize::MAX`). Not for sites.
+pub fn build_index_with_limit(docs: &[SearchDoc], max_postings: usize) -> Vec<(String, Vec<u8>)> {
     let files = std::sync::Mutex::new(Vec::new());
-    build_index_to(Cow::Borrowed(docs), &|path, bytes| {
+    build_with(Cow::Borrowed(docs), max_postings, &|path, bytes| {
         files
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -122,6 +129,15 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
 /// largest thing the index reads (40 MB on 10,000 pages), and the records and terms passes
 /// after it make the largest things it holds, which can then reuse that memory.
 pub fn build_index_to(docs: Cow<'_, [SearchDoc]>, out: &Sink<'_>) -> Vec<(&'static str, Duration)> {
+    build_with(docs, tuning::MAX_POSTINGS, out)
+}
+
+/// [`build_index_to`] with lists cut to `limit` postings.
+fn build_with(
+    docs: Cow<'_, [SearchDoc]>,
+    limit: usize,
+    out: &Sink<'_>,
+) -> Vec<(&'static str, Duration)> {
     let mut laps = Laps::new();
     let tokenized = index::tokenize(&docs);
     laps.lap("tokens");
@@ -129,7 +145,7 @@ pub fn build_index_to(docs: Cow<'_, [SearchDoc]>, out: &Sink<'_>) -> Vec<(&'stat
     let pages = docs.len();
     drop(docs);
     laps.lap("results");
-    index::build(tokenized, out, &mut laps).finish(pages, &set);
+    index::build(tokenized, out, limit, &mut laps).finish(pages, &set);
     laps.laps
 }
 
@@ -152,8 +168,10 @@ pub(crate) mod tuning {
     /// Extra weight of a two-syllable term (adjacency) over single syllables.
     pub(crate) const W_PAIR: f64 = 1.5;
     /// Postings a term keeps per list, those of the pages it weighs most in. On the
-    /// 10,000-page benchmark corpus, 512 keep 9.1 of the exact top ten of two-word queries
-    /// (256: 8.8, 1024: 9.5) while a common word's entry stays about the size of a shard.
+    /// 10,000-page benchmark corpus, 512 keep 8.9 of the exact top ten of two-word queries
+    /// (256: 8.5, 1024: 9.2; one word 9.5, three words 9.0; `benches/search_fidelity.rs`,
+    /// 200 queries of each kind) while a common word's entry stays about the size of a
+    /// shard.
     pub(crate) const MAX_POSTINGS: usize = 512;
     /// Raw bytes a term shard aims for.
     pub(crate) const SHARD_BYTES: usize = 8 * 1024;
