@@ -160,9 +160,9 @@ impl Lists {
 
 /// Cuts a term's lists to the cut's limit ([`MAX_POSTINGS`]) each, keeping the postings of
 /// the pages the term weighs most in: its title weight plus its best section's (what it adds
-/// to a page's score), then the posting's own weight, then the earlier page. Cutting by the posting's
-/// weight alone would keep, among the many titles that weigh the same, the first pages of
-/// the site rather than those whose text has the term too.
+/// to a page's score), then the posting's own weight, then the earlier page. Cutting by the
+/// posting's weight alone would keep, among the many titles that weigh the same, the first
+/// pages of the site rather than those whose text has the term too.
 fn keep_best(page: &mut Vec<Posting>, block: &mut Vec<Posting>, m: [u32; 2], cut: &mut Cut) {
     let limit = cut.limit;
     if page.len() <= limit && block.len() <= limit {
