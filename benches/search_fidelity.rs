@@ -101,6 +101,10 @@ fn main() {
         limits.push(512);
     }
     site::with_search_docs(&root, |docs| {
+        if docs.is_empty() {
+            eprintln!("the site has no page to search");
+            std::process::exit(1);
+        }
         let mut rng = Rng(0x5eed_1847);
         let kinds = [
             ("one word", queries(docs, &mut rng, n, 1, false)),
