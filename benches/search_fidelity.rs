@@ -9,7 +9,7 @@
 //! Queries are drawn from the site's own text with a fixed seed: QUERIES (default 200) of
 //! each kind, one word, two neighbouring words, three neighbouring words, all as written
 //! (lowercase, with tones), and the two-word ones typed without tones. For each list limit
-//! (default: 512, the site's setting), prints per kind how many of the exact top ten the cut
+//! (default: `MAX_POSTINGS`, the site's setting, 512), prints per kind how many of the exact top ten the cut
 //! index also returns in its top ten (mean of the queries), and how often both put the same
 //! result first.
 
@@ -98,7 +98,7 @@ fn main() {
         .map(|a| a.parse().expect("LIMIT is a number"))
         .collect();
     if limits.is_empty() {
-        limits.push(512);
+        limits.push(sotay::search::MAX_POSTINGS);
     }
     site::with_search_docs(&root, |docs| {
         if docs.is_empty() {

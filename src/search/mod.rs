@@ -40,6 +40,7 @@ pub use rank::{search, Hit, Loader};
 pub use shard::Sink;
 pub use snippet::snippet;
 pub use tokenize::{is_marked, words, Word};
+pub use tuning::MAX_POSTINGS;
 
 use crate::laps::Laps;
 use serde::Serialize;
@@ -172,7 +173,7 @@ pub(crate) mod tuning {
     /// (256: 8.5, 1024: 9.2; one word 9.5, three words 9.0; `benches/search_fidelity.rs`,
     /// 200 queries of each kind) while a common word's entry stays about the size of a
     /// shard.
-    pub(crate) const MAX_POSTINGS: usize = 512;
+    pub const MAX_POSTINGS: usize = 512;
     /// Raw bytes a term shard aims for.
     pub(crate) const SHARD_BYTES: usize = 8 * 1024;
     /// Shards listed by one directory file.
