@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Search benchmark: per-query download (gzip) and query time in Chromium, sotay next to
-# Pagefind on the same built site, index size, and the index's share of the build time, at
-# several corpus sizes. Prints figures; asserts nothing.
+# Pagefind on the same built site, index size, the index's share of the build time and its
+# build time next to tantivy's on the same documents, at several corpus sizes. Prints
+# figures; asserts nothing.
 #
 #   benches/search.sh [SIZES...]        default: 1000 10000  (100000 works but is slow, and
 #                                       Pagefind is skipped above 10000 pages: see README)
@@ -26,6 +27,9 @@ echo "building sotay and gen_corpus (release) ..." >&2
 cargo build --release --quiet --example gen_corpus --bin sotay
 SOTAY=$ROOT/target/release/sotay
 GEN=$ROOT/target/release/examples/gen_corpus
+echo "building the tantivy peer (release; its own crate, benches/peers/tantivy) ..." >&2
+cargo build --release --quiet --manifest-path benches/peers/tantivy/Cargo.toml --target-dir target/peers
+PEER=$ROOT/target/peers/release/tantivy_peer
 
 client=$(ls themes/default/static/search.js)
 echo "client module: $(wc -c <"$client") bytes, $(gzip -6c "$client" | wc -c) bytes gzip -6"
@@ -46,6 +50,9 @@ for n in "${SIZES[@]}"; do
             awk '$1=="search"{s=$2} $1=="total"{t=$2} $1=="write"{w=$2} END{print s, t, w}'
     done | sort -n -k1 | awk -v runs="$RUNS" '
         NR==int((runs+1)/2){printf "build (median of %d): search phase %.0f ms of %.0f ms (%.0f%% added to the other phases; pages and index files are written as they are made), then the last files and the move into place %.0f ms\n", runs, $1, $2, 100*$1/($2-$1), $3}'
+    # The same documents indexed by tantivy, taking turns with sotay's index in one process.
+    "$PEER" "$corpus" "/dev/shm/sotay-search-peer-$n" "$RUNS" | sed 's/^/index peer: /'
+    rm -rf "/dev/shm/sotay-search-peer-$n"
     files=$(find "$out/search" -type f | wc -l)
     echo "index: $(du -sb "$out/search" | cut -f1) bytes in $files files ($(du -sb "$out/search/r" | cut -f1) of them result text); whole output $(du -sb "$out" | cut -f1) bytes"
     pf=()
