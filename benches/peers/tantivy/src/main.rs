@@ -47,9 +47,8 @@ fn fresh(dir: &Path) -> PathBuf {
 }
 
 /// sotay's index, written file by file as `sotay build` writes it.
-fn sotay_index(docs: &[sotay::search::SearchDoc], dir: &Path) -> usize {
+fn sotay_index(docs: &[sotay::search::SearchDoc], dir: &Path) {
     let made = Mutex::new(std::collections::HashSet::new());
-    let files = std::sync::atomic::AtomicUsize::new(0);
     sotay::search::build_index_to(std::borrow::Cow::Borrowed(docs), &|path, bytes| {
         let target = dir.join(&path);
         let parent = target
@@ -63,13 +62,11 @@ fn sotay_index(docs: &[sotay::search::SearchDoc], dir: &Path) -> usize {
             made.lock().expect("not poisoned").insert(parent);
         }
         std::fs::write(&target, bytes).expect("write an index file");
-        files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     });
-    files.into_inner()
 }
 
 /// tantivy's index of the same documents.
-fn tantivy_index(docs: &[sotay::search::SearchDoc], dir: &Path) -> u64 {
+fn tantivy_index(docs: &[sotay::search::SearchDoc], dir: &Path) {
     let text = TextOptions::default()
         .set_indexing_options(
             TextFieldIndexing::default()
@@ -109,9 +106,8 @@ fn tantivy_index(docs: &[sotay::search::SearchDoc], dir: &Path) -> u64 {
                 .expect("add a section");
         }
     }
-    let stamp = writer.commit().expect("commit");
+    writer.commit().expect("commit");
     writer.wait_merging_threads().expect("merge");
-    stamp
 }
 
 fn folder_bytes(dir: &Path) -> (u64, usize) {
