@@ -24,9 +24,10 @@ RUNS=5
 PAGEFIND=$ROOT/benches/node_modules/.bin/pagefind
 
 echo "building sotay and gen_corpus (release) ..." >&2
-cargo build --release --quiet --example gen_corpus --bin sotay
+cargo build --release --quiet --example gen_corpus --example index_share --bin sotay
 SOTAY=$ROOT/target/release/sotay
 GEN=$ROOT/target/release/examples/gen_corpus
+SHARE=$ROOT/target/release/examples/index_share
 echo "building the tantivy peer (release; its own crate, benches/peers/tantivy) ..." >&2
 cargo build --release --quiet --manifest-path benches/peers/tantivy/Cargo.toml --target-dir target/peers
 PEER=$ROOT/target/peers/release/tantivy_peer
@@ -50,6 +51,9 @@ for n in "${SIZES[@]}"; do
             awk '$1=="search"{s=$2} $1=="total"{t=$2} $1=="write"{w=$2} END{print s, t, w}'
     done | sort -n -k1 | awk -v runs="$RUNS" '
         NR==int((runs+1)/2){printf "build (median of %d): search phase %.0f ms of %.0f ms (%.0f%% added to the other phases; pages and index files are written as they are made), then the last files and the move into place %.0f ms\n", runs, $1, $2, 100*$1/($2-$1), $3}'
+    # Whole builds with and without the index, taking turns, each in its own process.
+    "$SHARE" "$corpus" "/dev/shm/sotay-search-share-$n" "$RUNS"
+    rm -rf "/dev/shm/sotay-search-share-$n"
     # The same documents indexed by tantivy, taking turns with sotay's index in one process.
     "$PEER" "$corpus" "/dev/shm/sotay-search-peer-$n" "$RUNS" | sed 's/^/index peer: /'
     rm -rf "/dev/shm/sotay-search-peer-$n"

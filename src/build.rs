@@ -128,6 +128,13 @@ pub fn build_into(opts: &BuildOptions, staging: &Staging) -> BuildResult {
     build_with(opts, Pages::Stream(staging), true)
 }
 
+/// [`build_into`] without the search index: for measuring what the index adds to a build
+/// (`benches/index_share.rs` times both). The site it writes has no `search/` folder, so its
+/// search box finds nothing. Not for sites.
+pub fn build_into_without_index(opts: &BuildOptions, staging: &Staging) -> BuildResult {
+    build_with(opts, Pages::Stream(staging), false)
+}
+
 fn build_with(opts: &BuildOptions, pages: Pages<'_>, search: bool) -> BuildResult {
     let timer = Laps::new();
     let mut diagnostics = Diagnostics::default();

@@ -237,3 +237,49 @@ fn spec_vectors_hold_for_search_words_and_queries() {
         assert_eq!(got, want, "{input}");
     }
 }
+
+/// Every file under `dir` (relative path, bytes), sorted.
+fn files_under(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.expect("readable output"))
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).expect("inside the output");
+            let bytes = std::fs::read(e.path()).expect("read an output file");
+            (rel.to_string_lossy().into_owned(), bytes)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn the_build_that_measures_the_index_writes_the_same_site_without_it() {
+    // `benches/index_share.rs` times builds with and without the index: the difference
+    // must be the index and nothing else.
+    let site = built();
+    let out = site.root.join("without-index");
+    let opts = sotay::build::BuildOptions {
+        root: site.root.clone(),
+        drafts: false,
+        base_url: None,
+        today: time::macros::date!(2026 - 11 - 29),
+    };
+    let staging = sotay::output::Staging::begin(&site.root, &out, false).expect("staging");
+    let result = sotay::build::build_into_without_index(&opts, &staging);
+    assert!(!result.diagnostics.has_errors());
+    staging.write_all(&result.files).expect("write the rest");
+    staging.commit().expect("commit");
+    let with: Vec<(String, Vec<u8>)> = files_under(&site.root.join("public"))
+        .into_iter()
+        .filter(|(path, _)| !path.starts_with("search/"))
+        .collect();
+    let without = files_under(&out);
+    assert!(with.len() > 10, "the fixture site has pages");
+    assert_eq!(
+        with.iter().map(|f| &f.0).collect::<Vec<_>>(),
+        without.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    assert!(with == without, "the same bytes apart from search/");
+}
