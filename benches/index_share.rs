@@ -7,7 +7,7 @@
 //!
 //! RUNS (default 9) pairs of builds, the order turning each pair; each writes the site into
 //! OUT through a staging folder, as `sotay build --output OUT` does, after removing the
-//! previous build's OUT (untimed, and only a folder with sotay's marker file). Prints the median wall time of each kind, process start
+//! previous build's OUT (untimed; only a folder with sotay's marker file, an empty one is kept). Prints the median wall time of each kind, process start
 //! and exit included, and what the index adds: the issue's "index build adds X % to the
 //! build time", measured rather than read off the `search` phase of `--verbose`.
 
@@ -54,10 +54,11 @@ fn one(index: bool, root: PathBuf, out: PathBuf) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Removes `out` when it is an earlier build's output (it holds sotay's marker file); any
-/// other folder is left alone and refused.
+/// Removes `out` when it is an earlier build's output (it holds sotay's marker file); an
+/// empty folder is kept, as `sotay build` would; any other folder is left alone and refused.
 fn clear(out: &Path) -> Result<(), String> {
-    if !out.exists() {
+    let empty = std::fs::read_dir(out).map(|mut d| d.next().is_none());
+    if !out.exists() || empty.unwrap_or(false) {
         return Ok(());
     }
     if !out.join(sotay::output::MARKER).exists() {
@@ -88,6 +89,10 @@ fn main() -> ExitCode {
     let runs: usize = args
         .get(2)
         .map_or(9, |r| r.parse().expect("RUNS is a number"));
+    if runs == 0 {
+        eprintln!("RUNS must be at least 1");
+        return ExitCode::from(2);
+    }
     let out = PathBuf::from(out);
     let me = std::env::current_exe().expect("the harness's own path");
     let mut times = [Vec::new(), Vec::new()];
