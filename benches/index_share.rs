@@ -5,11 +5,12 @@
 //! cargo run --release --example index_share -- /dev/shm/sotay-search-10000 /dev/shm/sotay-share-out [RUNS]
 //! ```
 //!
-//! RUNS (default 9) pairs of builds, the order turning each pair; each writes the site into
-//! OUT through a staging folder, as `sotay build --output OUT` does, after removing the
-//! previous build's OUT (untimed; only a folder with sotay's marker file, an empty one is kept). Prints the median wall time of each kind, process start
-//! and exit included, and what the index adds: the issue's "index build adds X % to the
-//! build time", measured rather than read off the `search` phase of `--verbose`.
+//! RUNS (default 9) pairs of builds, the order turning each pair; each writes the site into OUT
+//! through a staging folder, as `sotay build --output OUT` does, after removing the previous
+//! build's OUT (untimed; only a folder with sotay's marker file, an empty one is kept). Prints
+//! the median wall time of each kind, process start and exit included, and what the index adds:
+//! the issue's "index build adds X % to the build time", measured rather than read off the
+//! `search` phase of `--verbose`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
