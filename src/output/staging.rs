@@ -7,6 +7,7 @@
 //! [`Staging::commit`]; dropping it uncommitted (a failed build) removes it, and nothing
 //! else. A folder sotay did not create is never deleted.
 
+use super::litter::remove_marked;
 use super::paths::{check, key};
 use super::{check_output_dir, io_err, is_compressible, FileContent, OutputError};
 use super::{SiteFiles, MARKER};
@@ -53,10 +54,14 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
-        super::litter::remove_stale(parent, &name);
         let pid = std::process::id();
         let dir = parent.join(super::litter::staging_name(&name, "new", pid));
         let retired = parent.join(super::litter::staging_name(&name, "old", pid));
+        // Left by an earlier, killed process with this id (the others' go after the commit,
+        // so that clearing them never delays a build).
+        for stale in [&dir, &retired] {
+            super::litter::remove_if_ours(stale);
+        }
         std::fs::create_dir(&dir).map_err(io_err(&dir))?;
         // Marked from the start, so that a later build knows the folder for sotay's if this
         // one is killed, whichever side of the swap it is on by then.
@@ -173,9 +178,17 @@ impl Staging {
             .map_err(io_err(&self.output))?;
         self.committed = true;
         if let Some(old) = old_at {
-            remove_in_parallel(&old).map_err(io_err(&old))?;
+            remove_marked(&old).map_err(io_err(&old))?;
         }
+        self.remove_stale();
         Ok(())
+    }
+
+    /// Removes what killed builds of this output left beside it.
+    fn remove_stale(&self) {
+        if let (Some(parent), Some(name)) = (self.output.parent(), self.output.file_name()) {
+            super::litter::remove_stale(parent, &name.to_string_lossy());
+        }
     }
 }
 
@@ -183,25 +196,10 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             // Only the folder this value created; the output itself is untouched.
-            let _ = std::fs::remove_dir_all(&self.dir);
+            let _ = remove_marked(&self.dir);
+            self.remove_stale();
         }
     }
-}
-
-/// Removes a folder sotay created (the retired output), its top-level entries in parallel:
-/// a ten-thousand-page output takes a quarter of a second of system time to delete, as
-/// long as the rest of a rebuild on tmpfs, and it is the last thing a rebuild waits for.
-fn remove_in_parallel(dir: &Path) -> std::io::Result<()> {
-    use rayon::prelude::*;
-    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
-    entries.par_iter().try_for_each(|e| {
-        if e.file_type()?.is_dir() {
-            std::fs::remove_dir_all(e.path())
-        } else {
-            std::fs::remove_file(e.path())
-        }
-    })?;
-    std::fs::remove_dir(dir)
 }
 
 /// Writes `files` to `output`, replacing a previous sotay output only on success.

@@ -321,3 +321,114 @@ fn new_refuses_empty_names_and_symlinked_folders() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(site.root.join("content/mới/trang.md").is_file());
 }
+
+/// Writes a site of `sections` × `pages` pages; the home page's text carries `version`.
+fn large_site(site: &Fixture, sections: usize, pages: usize) {
+    site.write(
+        "site.yaml",
+        "title: \"Thử\"\nbase_url: \"https://example.vn/\"\nlanguage: \"vi\"\n",
+    );
+    home_version(site, 0);
+    for s in 0..sections {
+        site.write(
+            &format!("content/muc-{s}/_index.md"),
+            format!("---\ntitle: \"Mục {s}\"\ndescription: \"Mục\"\n---\n\nMục.\n"),
+        );
+        for p in 0..pages {
+            site.write(
+                &format!("content/muc-{s}/trang-{p}.md"),
+                format!(
+                    "---\ntitle: \"Trang {s} {p}\"\ndescription: \"Mô tả\"\n---\n\n## Phần một\n\n\
+                     Cán bộ, công chức phải tận tụy phục vụ Nhân dân, lần {p}.\n\n## Phần hai\n\n\
+                     Người dân có quyền phản ánh, kiến nghị về thủ tục {s}.\n"
+                ),
+            );
+        }
+    }
+}
+
+fn home_version(site: &Fixture, version: usize) {
+    site.write(
+        "content/_index.md",
+        format!("---\ntitle: \"Trang chủ\"\ndescription: \"Chủ\"\n---\n\nChào, phiên {version}.\n"),
+    );
+}
+
+/// The number of pages in an output folder.
+fn page_count(out: &Path) -> usize {
+    walkdir::WalkDir::new(out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "index.html")
+        .count()
+}
+
+#[test]
+fn a_build_killed_at_any_moment_leaves_a_whole_output() {
+    let site = Fixture::empty();
+    large_site(&site, 10, 200);
+    let out = site.root.join("public");
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // A build that replaces an output: the kind the killed ones are (the old one is
+    // removed after the swap, which is most of the end of a build).
+    let started = std::time::Instant::now();
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let full = started.elapsed();
+    let pages = page_count(&out);
+    assert!(pages > 2000, "{pages}");
+    let sample = "muc-3/trang-7/index.html";
+    let sample_bytes = std::fs::read(out.join(sample)).expect("sample page");
+    let marker = std::fs::read(out.join(".sotay-output")).expect("marker");
+    let mut current = 0;
+    // Spread over a whole build and past it (later builds also clear what killed ones left).
+    let moments = [
+        0.0, 0.1, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9, 1.0, 1.1, 1.25, 1.4,
+    ];
+    let mut committed = 0;
+    for (i, moment) in moments.iter().enumerate() {
+        let version = i + 1;
+        home_version(&site, version);
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sotay"))
+            .args(["build", "--today", "2026-11-29", "--root"])
+            .arg(&site.root)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn sotay");
+        std::thread::sleep(full.mul_f64(*moment));
+        let _ = child.kill();
+        let status = child.wait().expect("wait");
+        let home = std::fs::read_to_string(out.join("index.html")).expect("a home page");
+        let at = format!("moment {moment} (exit {status:?})");
+        if home.contains(&format!("phiên {version}.")) {
+            current = version;
+            committed += 1;
+        } else {
+            assert!(home.contains(&format!("phiên {current}.")), "{at}: {home}");
+        }
+        assert!(home.trim_end().ends_with("</html>"), "{at}: whole file");
+        assert_eq!(
+            std::fs::read(out.join(".sotay-output")).expect("marker"),
+            marker,
+            "{at}"
+        );
+        assert_eq!(
+            std::fs::read(out.join(sample)).expect("page"),
+            sample_bytes,
+            "{at}"
+        );
+        assert_eq!(page_count(&out), pages, "{at}");
+    }
+    eprintln!(
+        "{committed} of {} killed builds had committed",
+        moments.len()
+    );
+    home_version(&site, 99);
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(std::fs::read_to_string(out.join("index.html"))
+        .expect("home")
+        .contains("phiên 99."));
+    assert_eq!(litter(&site.root), Vec::<String>::new());
+}
