@@ -382,10 +382,8 @@ fn a_build_killed_at_any_moment_leaves_a_whole_output() {
     let sample_bytes = std::fs::read(out.join(sample)).expect("sample page");
     let marker = std::fs::read(out.join(".sotay-output")).expect("marker");
     let mut current = 0;
-    // Spread over a whole build and past it (later builds also clear what killed ones left).
-    let moments = [
-        0.0, 0.1, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9, 1.0, 1.1, 1.25, 1.4,
-    ];
+    // Spread over a whole build and a little past it: a build's time varies.
+    let moments = [0.0, 0.15, 0.3, 0.5, 0.7, 0.85, 0.95, 1.05, 1.2, 1.4];
     let mut committed = 0;
     for (i, moment) in moments.iter().enumerate() {
         let version = i + 1;
