@@ -104,6 +104,9 @@ fn is_compressible(path: &str) -> bool {
 pub enum OutputError {
     /// The output folder would overwrite or contain the sources.
     Refused(String),
+    /// A file to write is outside the output or was written already: a site problem the
+    /// build's own checks did not catch (for example a `--precompress` copy's name).
+    Clash(String),
     /// A file system operation failed.
     Io(PathBuf, std::io::Error),
 }
@@ -111,7 +114,7 @@ pub enum OutputError {
 impl std::fmt::Display for OutputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            OutputError::Refused(why) => f.write_str(why),
+            OutputError::Refused(why) | OutputError::Clash(why) => f.write_str(why),
             OutputError::Io(path, e) => write!(f, "{}: {e}", path.display()),
         }
     }

@@ -4,8 +4,13 @@
 //! can write each page the moment it is rendered (from any thread) instead of holding the
 //! whole site in memory: on ten thousand pages that is the difference between ~100 MB of
 //! HTML held twice and none. The staging folder replaces the output only in
-//! [`Staging::commit`]; dropping it uncommitted (a failed build) removes it, and nothing
-//! else. A folder sotay did not create is never deleted.
+//! [`Staging::commit`] (see `swap`); dropping it uncommitted (a failed build) removes it
+//! and leaves the output as it was. Either way, what killed builds left beside the output
+//! is cleared afterwards (see `litter`). A folder sotay did not create is never deleted.
+//!
+//! Every write is checked against the output path rule and every earlier write
+//! ([`super::paths`]): whatever the pipeline checked before, nothing lands outside the
+//! staging folder and nothing is written twice.
 
 use super::litter::remove_marked;
 use super::paths::{check, key};
@@ -92,7 +97,7 @@ impl Staging {
     /// Claims `path` (and its compressed copies) for one write: a path outside the output
     /// or one already written is refused, whatever the caller checked before.
     fn claim(&self, path: &str) -> Result<bool, OutputError> {
-        let refused = |why: String| OutputError::Refused(format!("từ chối ghi `{path}`: {why}"));
+        let refused = |why: String| OutputError::Clash(format!("từ chối ghi `{path}`: {why}"));
         check(path).map_err(|e| refused(e.reason().to_owned()))?;
         let compressed = self.precompress && is_compressible(path);
         let mut names = vec![key(path)];

@@ -261,7 +261,7 @@ fn a_precompressed_copy_never_replaces_an_asset() {
     let (site, before) = built_basic();
     site.write("content/index.html.gz", "không phải gzip");
     let run = site.run(&["build", "--precompress"]);
-    assert_ne!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("index.html.gz"), "{}", run.stderr);
     assert_eq!(snapshot(&site.root.join("public")), before);
     assert!(litter(&site.root).is_empty());
