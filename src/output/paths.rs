@@ -85,6 +85,10 @@ pub fn check(path: &str) -> Result<(), PathError> {
 /// copied to a file system that ignores them (macOS, Windows) would keep one file of two.
 pub fn key(path: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
+    // Nearly every output path (slugs, hashed names) is ASCII: one pass, no tables.
+    if path.is_ascii() {
+        return path.to_ascii_lowercase();
+    }
     path.nfc().flat_map(char::to_lowercase).collect()
 }
 
