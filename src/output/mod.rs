@@ -311,6 +311,27 @@ mod tests {
     }
 
     #[test]
+    fn staging_refuses_paths_outside_and_second_writes() {
+        let (tmp, root, out) = site();
+        let staging = Staging::begin(&root, &out, true).unwrap();
+        let bytes = FileContent::Bytes(b"x".to_vec());
+        for bad in ["../x", "/tmp/x", "a/../../x", MARKER, "__sotay/x", "a//b"] {
+            let refused = staging.write(bad, &bytes);
+            assert!(matches!(refused, Err(OutputError::Clash(_))), "{bad}");
+        }
+        staging.write("a.html", &bytes).unwrap();
+        for again in ["a.html", "A.html", "a.html.gz"] {
+            assert!(staging.write(again, &bytes).is_err(), "{again}");
+        }
+        // Folders spelled apart are two folders here, and each is created.
+        staging.write("B/x.txt", &bytes).unwrap();
+        staging.write("b/y.txt", &bytes).unwrap();
+        staging.commit().unwrap();
+        assert!(out.join("a.html.br").is_file() && out.join("b/y.txt").is_file());
+        assert!(!tmp.path().join("x").exists() && !root.join("x").exists());
+    }
+
+    #[test]
     fn refuses_root_content_and_parents() {
         let (tmp, root, _) = site();
         assert!(check_output_dir(&root, &root).is_err());

@@ -34,10 +34,10 @@ pub struct Staging {
     committed: bool,
 }
 
-/// What the staging folder holds so far, by [`key`]: every file, so no file is written
-/// twice (the second would silently replace the first), and the folders known to exist
-/// (thousands of index files share a few folders, and asking the file system again costs
-/// two system calls per file).
+/// What the staging folder holds so far: every file by [`key`], so no file is written
+/// twice (the second would silently replace the first), and the folders known to exist,
+/// as spelled (thousands of index files share a few folders, and asking the file system
+/// again costs two system calls per file).
 #[derive(Debug, Default)]
 struct Written {
     files: HashSet<String>,
@@ -95,7 +95,8 @@ impl Staging {
     }
 
     /// Claims `path` (and its compressed copies) for one write: a path outside the output
-    /// or one already written is refused, whatever the caller checked before.
+    /// or one already written is refused, whatever the caller checked before. Returns
+    /// whether the file's folder may not exist yet.
     fn claim(&self, path: &str) -> Result<bool, OutputError> {
         let refused = |why: String| OutputError::Clash(format!("từ chối ghi `{path}`: {why}"));
         check(path).map_err(|e| refused(e.reason().to_owned()))?;
@@ -110,7 +111,7 @@ impl Staging {
         }
         written.files.extend(names);
         let folder = path.rsplit_once('/').map(|(f, _)| f);
-        Ok(folder.is_some_and(|f| !written.folders.contains(&key(f))))
+        Ok(folder.is_some_and(|f| !written.folders.contains(f)))
     }
 
     /// Writes one file (path relative to the output, `a/b/index.html`); safe to call from
@@ -124,7 +125,7 @@ impl Staging {
             // Tolerates a sibling thread creating the same parent at the same time.
             std::fs::create_dir_all(parent).map_err(io_err(parent))?;
             let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
-            written.folders.insert(key(folder));
+            written.folders.insert(folder.to_owned());
         }
         match content {
             FileContent::Copy(src) => std::fs::copy(src, &target).map(|_| ()),
