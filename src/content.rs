@@ -348,4 +348,26 @@ mod tests {
             assert!(crate::output::paths::check(&out).is_err(), "{bad} → {out}");
         }
     }
+
+    proptest::proptest! {
+        #[test]
+        fn an_accepted_alias_is_written_inside_the_output(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec!["/", "..", ".", "a", "b.html", "\\", "//", ""]),
+                0..8,
+            )
+        ) {
+            let alias = pieces.concat();
+            if let Some(out) = alias_output(&alias) {
+                if crate::output::paths::check(&out).is_ok() {
+                    let joined = std::path::Path::new("/out").join(&out);
+                    let normal = joined.components().skip(2).all(|c| {
+                        matches!(c, std::path::Component::Normal(_))
+                    });
+                    proptest::prop_assert!(normal, "{alias:?} → {out:?}");
+                    proptest::prop_assert!(joined.starts_with("/out/"));
+                }
+            }
+        }
+    }
 }
