@@ -406,6 +406,7 @@ fn pipeline(
             return (result, None);
         }
     };
+    let statics: Vec<String> = files.iter().map(|(path, _)| path.clone()).collect();
     let globals = Globals::new(&config, opts.today, &assets);
     let summaries: Vec<Value> = tree
         .pages
@@ -471,10 +472,11 @@ fn pipeline(
     timer.lap("render");
 
     let mut extras_diagnostics = Diagnostics::default();
-    extras::write_extras(
+    let claims = extras::write_extras(
         &config,
         &tree,
         &generated_pages,
+        &statics,
         &rendered,
         &renderer,
         &globals,
@@ -484,13 +486,6 @@ fn pipeline(
     );
     let extras_diagnostics: Vec<Diagnostic> = extras_diagnostics.into_iter().collect();
     diagnostics.extend(extras_diagnostics.iter().cloned());
-    for asset in &tree.assets {
-        let url = crate::links::asset_url(&asset.content_path);
-        files.insert(
-            url.trim_start_matches('/').to_owned(),
-            FileContent::Copy(asset.disk_path.clone()),
-        );
-    }
     timer.lap("extras");
 
     if !keep {
@@ -515,14 +510,18 @@ fn pipeline(
         // Like the pages, straight to disk as each file is made: never all in memory.
         Some(staging) => {
             let failed = std::sync::Mutex::new(None);
+            let clashes = std::sync::Mutex::new(Vec::new());
             // Nothing is kept (streaming implies it): the index may drop the text it read.
             let docs = std::borrow::Cow::Owned(std::mem::take(&mut search_docs));
             result.search_passes = crate::search::build_index_to(docs, &|path, bytes| {
-                if let Err(e) = staging.write(&path, &FileContent::Bytes(bytes)) {
+                if let Some(d) = extras::index_clash(&claims, &path) {
+                    clashes.lock().unwrap_or_else(|e| e.into_inner()).push(d);
+                } else if let Err(e) = staging.write(&path, &FileContent::Bytes(bytes)) {
                     let mut failed = failed.lock().unwrap_or_else(|e| e.into_inner());
                     failed.get_or_insert(e.to_string());
                 }
             });
+            diagnostics.extend(clashes.into_inner().unwrap_or_else(|e| e.into_inner()));
             if let Some(e) = failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
                 diagnostics.push(Diagnostic::global_error(format!("không ghi được tệp: {e}")));
             }
@@ -535,13 +534,20 @@ fn pipeline(
                 phase = "search-live";
             }
             for (path, bytes) in built {
+                if let Some(d) = extras::index_clash(&claims, &path) {
+                    diagnostics.push(d);
+                    continue;
+                }
                 search_paths.push(path.clone());
                 files.insert(path, FileContent::Shared(bytes));
             }
         }
         None if search => {
             for (path, bytes) in crate::search::build_index(&search_docs) {
-                files.insert_bytes(path, bytes);
+                match extras::index_clash(&claims, &path) {
+                    Some(d) => diagnostics.push(d),
+                    None => files.insert_bytes(path, bytes),
+                }
             }
         }
         None => {}

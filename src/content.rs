@@ -163,28 +163,19 @@ pub fn build_tree(
             &b.source.content_path,
         ))
     });
+    // Aliases are output paths like any other: the extras phase claims them with every file
+    // the build writes, and reports their clashes there (`output::paths::Claims`).
     let mut claimed: BTreeMap<String, usize> = BTreeMap::new();
     for (i, page) in tree.pages.iter().enumerate() {
-        let mut urls = vec![page.url.clone()];
-        urls.extend(page.meta.aliases.iter().map(|a| normalize_alias(a)));
-        for url in urls {
-            if let Some(&other) = claimed.get(&url) {
-                let first = &tree.pages[other].source.path;
-                let loc = page
-                    .meta
-                    .location("aliases")
-                    .filter(|_| url != page.url)
-                    .map_or_else(
-                        || Location::at_offset(&page.source.path, &page.source.text, 0..3),
-                        Clone::clone,
-                    );
-                diagnostics.push(
-                    Diagnostic::error(loc, format!("địa chỉ {url} trùng với trang {first}"))
-                        .with_hint("đổi tên tệp hoặc đặt `slug` khác cho một trong hai trang"),
-                );
-            } else {
-                claimed.insert(url, i);
-            }
+        if let Some(&other) = claimed.get(&page.url) {
+            let first = &tree.pages[other].source.path;
+            let loc = Location::at_offset(&page.source.path, &page.source.text, 0..3);
+            diagnostics.push(
+                Diagnostic::error(loc, format!("địa chỉ {} trùng với trang {first}", page.url))
+                    .with_hint("đổi tên tệp hoặc đặt `slug` khác cho một trong hai trang"),
+            );
+        } else {
+            claimed.insert(page.url.clone(), i);
         }
         tree.by_content_path
             .insert(page.source.content_path.clone(), i);
@@ -248,6 +239,19 @@ pub fn normalize_alias(alias: &str) -> String {
     } else {
         format!("{alias}/")
     }
+}
+
+/// The file an alias is written to, relative to the output (`/cu` → `cu/index.html`), or
+/// `None` when it does not start with `/` (front matter reports that). Only one leading
+/// `/` is taken off: `//x` stays absolute, for `output::paths` to refuse with the rest.
+pub fn alias_output(alias: &str) -> Option<String> {
+    let path = normalize_alias(alias);
+    let rest = path.strip_prefix('/')?;
+    Some(if rest.is_empty() || rest.ends_with('/') {
+        format!("{rest}index.html")
+    } else {
+        rest.to_owned()
+    })
 }
 
 impl ContentTree {
@@ -331,5 +335,39 @@ mod tests {
     fn aliases_get_a_trailing_slash_unless_they_name_a_file() {
         assert_eq!(normalize_alias("/cu"), "/cu/");
         assert_eq!(normalize_alias("/cu.html"), "/cu.html");
+    }
+
+    #[test]
+    fn alias_files_keep_what_would_escape_for_the_output_check() {
+        assert_eq!(alias_output("/cu").as_deref(), Some("cu/index.html"));
+        assert_eq!(alias_output("/").as_deref(), Some("index.html"));
+        assert_eq!(alias_output("/a/b.html").as_deref(), Some("a/b.html"));
+        assert_eq!(alias_output("cu"), None);
+        for bad in ["/../../x/evil.pth", "//etc/x", "/a/..", "/a/./b"] {
+            let out = alias_output(bad).unwrap();
+            assert!(crate::output::paths::check(&out).is_err(), "{bad} → {out}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn an_accepted_alias_is_written_inside_the_output(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec!["/", "..", ".", "a", "b.html", "\\", "//", ""]),
+                0..8,
+            )
+        ) {
+            let alias = pieces.concat();
+            if let Some(out) = alias_output(&alias) {
+                if crate::output::paths::check(&out).is_ok() {
+                    let joined = std::path::Path::new("/out").join(&out);
+                    let normal = joined.components().skip(2).all(|c| {
+                        matches!(c, std::path::Component::Normal(_))
+                    });
+                    proptest::prop_assert!(normal, "{alias:?} → {out:?}");
+                    proptest::prop_assert!(joined.starts_with("/out/"));
+                }
+            }
+        }
     }
 }

@@ -197,7 +197,7 @@ fn main() -> ExitCode {
                 eprintln!("lỗi: {e}");
                 ExitCode::from(match e {
                     OutputError::Refused(_) => EXIT_USAGE,
-                    OutputError::Io(..) => EXIT_CONTENT,
+                    OutputError::Clash(_) | OutputError::Io(..) => EXIT_CONTENT,
                 })
             };
             // Pages are written into the staging folder while they are rendered; it
@@ -215,6 +215,8 @@ fn main() -> ExitCode {
                 return output_failed(e);
             }
             let count = staging.file_count();
+            // Resolved: what was written, whatever `..` or symlinks the argument held.
+            let output = staging.output().to_owned();
             if let Err(e) = staging.commit() {
                 return output_failed(e);
             }

@@ -43,7 +43,43 @@ pub fn template(kind: NewKind, title: &str, today: &str) -> String {
     }
 }
 
-/// Creates the file under `ROOT/content/`, refusing to overwrite anything.
+/// Checks a path relative to `content/`: a normalized relative path (the rule output paths
+/// follow) whose names are not hidden, so that the file is one the build reads.
+fn check_content_path(rel: &str) -> Result<(), &'static str> {
+    crate::output::paths::check(rel).map_err(|e| e.reason())?;
+    if rel.split('/').any(|name| name.starts_with('.')) {
+        return Err("có tên bắt đầu bằng dấu chấm (tệp ẩn, bị bỏ qua khi dựng)");
+    }
+    Ok(())
+}
+
+/// Refuses a path whose existing folders under `content/` include a symlink: the file
+/// would be made wherever the link points, outside the site.
+fn check_no_symlink(content: &Path, rel: &str) -> Result<(), String> {
+    let mut dir = content.to_owned();
+    for name in rel
+        .split('/')
+        .collect::<Vec<_>>()
+        .split_last()
+        .map_or(&[][..], |(_, d)| d)
+    {
+        dir.push(name);
+        match std::fs::symlink_metadata(&dir) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(format!(
+                    "{} là liên kết tượng trưng: tệp mới phải nằm trong content/",
+                    dir.display()
+                ))
+            }
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    Ok(())
+}
+
+/// Creates the file under `ROOT/content/`, refusing to overwrite anything or to write
+/// outside `content/`.
 pub fn create(root: &Path, path: &str, kind: NewKind, today: &str) -> Result<PathBuf, String> {
     let rel = path.strip_prefix("content/").unwrap_or(path);
     let rel = if rel.ends_with(".md") {
@@ -51,16 +87,11 @@ pub fn create(root: &Path, path: &str, kind: NewKind, today: &str) -> Result<Pat
     } else {
         format!("{rel}.md")
     };
-    if rel.split('/').any(|p| p == "..") || rel.starts_with('/') {
-        return Err(format!("đường dẫn `{path}` phải nằm trong content/"));
-    }
-    let target = root.join("content").join(&rel);
-    if target.exists() {
-        return Err(format!(
-            "{} đã tồn tại; sotay không ghi đè",
-            target.display()
-        ));
-    }
+    check_content_path(&rel)
+        .map_err(|why| format!("đường dẫn `{}` không dùng được: {why}", path.escape_debug()))?;
+    let content = root.join("content");
+    check_no_symlink(&content, &rel)?;
+    let target = content.join(&rel);
     let stem = Path::new(&rel)
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -68,8 +99,22 @@ pub fn create(root: &Path, path: &str, kind: NewKind, today: &str) -> Result<Pat
     if let Some(parent) = target.parent() {
         std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
     }
-    std::fs::write(&target, template(kind, &title_from_stem(&stem), today))
-        .map_err(|e| format!("{}: {e}", target.display()))?;
+    // `create_new` also refuses a symlink in place of the file, even a dangling one.
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&target)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => {
+                format!("{} đã tồn tại; sotay không ghi đè", target.display())
+            }
+            _ => format!("{}: {e}", target.display()),
+        })?;
+    std::io::Write::write_all(
+        &mut file,
+        template(kind, &title_from_stem(&stem), today).as_bytes(),
+    )
+    .map_err(|e| format!("{}: {e}", target.display()))?;
     Ok(target)
 }
 
@@ -99,6 +144,11 @@ mod tests {
         .unwrap();
         assert!(p.ends_with("content/hoi-dap/moi.md"));
         assert!(create(tmp.path(), "hoi-dap/moi.md", NewKind::Faq, "2026-11-29").is_err());
-        assert!(create(tmp.path(), "../x.md", NewKind::Page, "2026-11-29").is_err());
+        for bad in ["../x.md", "", "a//b", "/abs", ".an", "a/.md", "a\\b"] {
+            assert!(
+                create(tmp.path(), bad, NewKind::Page, "2026-11-29").is_err(),
+                "{bad}"
+            );
+        }
     }
 }

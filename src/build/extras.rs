@@ -8,27 +8,41 @@ use super::{output_path, BuildOptions};
 use crate::config::SiteConfig;
 use crate::content::{ContentTree, GeneratedPage};
 use crate::diagnostics::Diagnostics;
+use crate::diagnostics::Location;
 use crate::frontmatter::Kind;
 use crate::legal::{self, LegalIndex};
 use crate::markdown::{Rendered, TextSection};
-use crate::output::SiteFiles;
+use crate::output::paths::{Claims, Source, SourceKind};
+use crate::output::{FileContent, SiteFiles, MARKER};
 use crate::render::context::{self, Globals};
 use crate::render::Renderer;
 use serde_json::json;
 
-/// 404 page, sitemap, robots.txt, Atom feed and alias redirects.
+/// The files sotay writes whatever the site holds (and `404.html` when the theme has it).
+const FIXED: [&str; 4] = [MARKER, "sitemap.xml", "robots.txt", "atom.xml"];
+
+/// 404 page, sitemap, robots.txt, Atom feed, alias redirects and content assets; and the
+/// claims of every file the build writes (`statics`: the theme's files in the output),
+/// against which the search index's files are checked once they are made. An alias or
+/// asset that would escape the output or replace another file is an error, not written.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn write_extras(
     config: &SiteConfig,
     tree: &ContentTree,
     generated: &[GeneratedPage],
+    statics: &[String],
     rendered: &[Rendered],
     renderer: &Renderer,
     globals: &Globals<'_>,
     opts: &BuildOptions,
     files: &mut SiteFiles,
     diagnostics: &mut Diagnostics,
-) {
+) -> Claims {
+    let mut claims = claim_generated(tree, generated, statics, diagnostics);
+    if renderer.has("404.html") {
+        let source = Source::new(SourceKind::Sotay, "trang 404.html do sotay tạo");
+        report(claims.claim("404.html", source), diagnostics);
+    }
     let mut ctx = globals.base("/404.html");
     ctx["page"] = json!({
         "title": "Không tìm thấy trang",
@@ -70,9 +84,78 @@ pub(super) fn write_extras(
     files.insert_bytes("atom.xml", atom_feed(config, tree, rendered, opts));
     for page in &tree.pages {
         for alias in &page.meta.aliases {
-            let alias = crate::content::normalize_alias(alias);
-            let html = crate::feeds::redirect_page(&config.url(&page.url), &page.meta.title);
-            files.insert_bytes(output_path(&alias), html);
+            let Some(path) = crate::content::alias_output(alias) else {
+                continue;
+            };
+            let mut source = Source::new(
+                SourceKind::Alias,
+                format!("địa chỉ cũ `{alias}` của {}", page.source.path),
+            );
+            if let Some(l) = page.meta.location("aliases") {
+                source = source.at(l.clone());
+            }
+            if report(claims.claim(&path, source), diagnostics) {
+                let html = crate::feeds::redirect_page(&config.url(&page.url), &page.meta.title);
+                files.insert_bytes(path, html);
+            }
+        }
+    }
+    for asset in &tree.assets {
+        let path = crate::links::asset_url(&asset.content_path);
+        let file = format!("content/{}", asset.content_path);
+        let source = Source::new(SourceKind::Asset, format!("tệp {file}"))
+            .at(Location::at_line(&file, 1, 1));
+        if report(claims.claim(&path[1..], source), diagnostics) {
+            files.insert(&path[1..], FileContent::Copy(asset.disk_path.clone()));
+        }
+    }
+    claims
+}
+
+/// Claims what sotay writes whatever the content says, then the pages: sotay's own files
+/// first, so that a clash is reported on the alias or asset that caused it.
+fn claim_generated(
+    tree: &ContentTree,
+    generated: &[GeneratedPage],
+    statics: &[String],
+    diagnostics: &mut Diagnostics,
+) -> Claims {
+    let mut claims = Claims::default();
+    for path in FIXED {
+        let source = Source::new(SourceKind::Sotay, format!("tệp {path} do sotay tạo"));
+        report(claims.claim(path, source), diagnostics);
+    }
+    for path in statics {
+        let source = Source::new(SourceKind::Sotay, format!("tệp {path} của giao diện"));
+        report(claims.claim(path, source), diagnostics);
+    }
+    for page in &tree.pages {
+        let source = Source::new(SourceKind::Page, format!("trang {}", page.source.path)).at(
+            Location::at_offset(&page.source.path, &page.source.text, 0..3),
+        );
+        report(claims.claim(&output_path(&page.url), source), diagnostics);
+    }
+    for g in generated {
+        let name = format!("trang {} do sotay tạo", g.path);
+        let source = Source::new(SourceKind::Generated, name);
+        report(claims.claim(&output_path(&g.path), source), diagnostics);
+    }
+    claims
+}
+
+/// A search index file that would replace a file the build writes (its names are known
+/// only once made): an error naming that file, and the index file is not written.
+pub(super) fn index_clash(claims: &Claims, path: &str) -> Option<crate::diagnostics::Diagnostic> {
+    claims.clash(path, &Source::new(SourceKind::Sotay, "chỉ mục tìm kiếm"))
+}
+
+/// Records a refused claim's diagnostic; whether the claim was granted.
+fn report(claim: Result<(), Option<crate::diagnostics::Diagnostic>>, d: &mut Diagnostics) -> bool {
+    match claim {
+        Ok(()) => true,
+        Err(diagnostic) => {
+            d.extend(diagnostic);
+            false
         }
     }
 }

@@ -4,7 +4,10 @@
 //! go to a temporary folder beside the output, which replaces the output only once every
 //! file is written. sotay marks the folders it creates and never deletes one it did not.
 
+mod litter;
+pub mod paths;
 mod staging;
+mod swap;
 
 pub use staging::{write_to_disk, Staging};
 use std::collections::BTreeMap;
@@ -101,6 +104,9 @@ fn is_compressible(path: &str) -> bool {
 pub enum OutputError {
     /// The output folder would overwrite or contain the sources.
     Refused(String),
+    /// A file to write is outside the output or was written already: a site problem the
+    /// build's own checks did not catch (for example a `--precompress` copy's name).
+    Clash(String),
     /// A file system operation failed.
     Io(PathBuf, std::io::Error),
 }
@@ -108,7 +114,7 @@ pub enum OutputError {
 impl std::fmt::Display for OutputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            OutputError::Refused(why) => f.write_str(why),
+            OutputError::Refused(why) | OutputError::Clash(why) => f.write_str(why),
             OutputError::Io(path, e) => write!(f, "{}: {e}", path.display()),
         }
     }
@@ -120,35 +126,55 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
     move |e| OutputError::Io(path.to_owned(), e)
 }
 
-/// Resolves a path to an absolute, normalized form even if it does not exist yet.
-fn absolute(path: &Path) -> std::io::Result<PathBuf> {
-    if let Ok(p) = path.canonicalize() {
-        return Ok(p);
-    }
-    let abs = std::path::absolute(path)?;
-    // Canonicalize the longest existing ancestor so symlinked roots compare correctly.
-    let mut existing = abs.clone();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match (existing.file_name(), existing.parent()) {
-            (Some(name), Some(parent)) => {
-                rest.push(name.to_owned());
-                existing = parent.to_owned();
+/// Resolves `path` to the folder the operating system would reach: every existing part
+/// canonicalized (symlinks followed, `..` taken after them, as the kernel does), the parts
+/// that do not exist yet appended. A `..` that follows a missing part cancels it (it will be
+/// created as a plain folder, so going up from it lands where it was made). Comparing the
+/// path as typed instead let `DIR/missing/../precious` pass every check and then replace
+/// `DIR/precious`.
+pub fn resolve(path: &Path) -> Result<PathBuf, OutputError> {
+    use std::path::Component;
+    let abs = std::path::absolute(path).map_err(io_err(path))?;
+    let mut base = PathBuf::new();
+    let mut missing: Vec<&std::ffi::OsStr> = Vec::new();
+    for component in abs.components() {
+        match component {
+            Component::Prefix(_) | Component::RootDir => base.push(component),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if missing.pop().is_none() {
+                    base.pop();
+                }
             }
-            _ => break,
+            Component::Normal(name) if missing.is_empty() => {
+                let next = base.join(name);
+                match next.canonicalize() {
+                    Ok(real) => base = real,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        if next.symlink_metadata().is_ok() {
+                            return Err(OutputError::Refused(format!(
+                                "từ chối ghi vào {}: {} là liên kết tượng trưng hỏng",
+                                path.display(),
+                                next.display()
+                            )));
+                        }
+                        missing.push(name);
+                    }
+                    Err(e) => return Err(OutputError::Io(next, e)),
+                }
+            }
+            Component::Normal(name) => missing.push(name),
         }
     }
-    let mut out = existing.canonicalize().unwrap_or(existing);
-    for part in rest.iter().rev() {
-        out.push(part);
-    }
-    Ok(out)
+    base.extend(missing);
+    Ok(base)
 }
 
-/// Checks that writing to `output` cannot destroy the site's own sources.
-pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), OutputError> {
-    let root_abs = absolute(root).map_err(io_err(root))?;
-    let out_abs = absolute(output).map_err(io_err(output))?;
+/// Checks that writing to `output` cannot destroy the site's own sources, and returns the
+/// resolved output folder (see [`resolve`]): the one every later operation must use.
+pub fn check_output_dir(root: &Path, output: &Path) -> Result<PathBuf, OutputError> {
+    let root_abs = resolve(root)?;
+    let out_abs = resolve(output)?;
     let content = root_abs.join("content");
     if out_abs == root_abs || root_abs.starts_with(&out_abs) {
         return Err(OutputError::Refused(format!(
@@ -189,7 +215,7 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), OutputError> {
             output.display()
         )));
     }
-    Ok(())
+    Ok(out_abs)
 }
 
 #[cfg(test)]
@@ -285,6 +311,27 @@ mod tests {
     }
 
     #[test]
+    fn staging_refuses_paths_outside_and_second_writes() {
+        let (tmp, root, out) = site();
+        let staging = Staging::begin(&root, &out, true).unwrap();
+        let bytes = FileContent::Bytes(b"x".to_vec());
+        for bad in ["../x", "/tmp/x", "a/../../x", MARKER, "__sotay/x", "a//b"] {
+            let refused = staging.write(bad, &bytes);
+            assert!(matches!(refused, Err(OutputError::Clash(_))), "{bad}");
+        }
+        staging.write("a.html", &bytes).unwrap();
+        for again in ["a.html", "A.html", "a.html.gz"] {
+            assert!(staging.write(again, &bytes).is_err(), "{again}");
+        }
+        // Folders spelled apart are two folders here, and each is created.
+        staging.write("B/x.txt", &bytes).unwrap();
+        staging.write("b/y.txt", &bytes).unwrap();
+        staging.commit().unwrap();
+        assert!(out.join("a.html.br").is_file() && out.join("b/y.txt").is_file());
+        assert!(!tmp.path().join("x").exists() && !root.join("x").exists());
+    }
+
+    #[test]
     fn refuses_root_content_and_parents() {
         let (tmp, root, _) = site();
         assert!(check_output_dir(&root, &root).is_err());
@@ -292,6 +339,37 @@ mod tests {
         assert!(check_output_dir(&root, &root.join("content/x")).is_err());
         assert!(check_output_dir(&root, tmp.path()).is_err());
         assert!(check_output_dir(&root, &root.join("public")).is_ok());
+    }
+
+    #[test]
+    fn a_missing_folder_then_dotdot_resolves_to_where_the_system_would_go() {
+        let (tmp, root, _) = site();
+        let precious = tmp.path().join("precious");
+        std::fs::create_dir(&precious).unwrap();
+        std::fs::write(precious.join("a.txt"), "x").unwrap();
+        let sneaky = tmp.path().join("not-there/../precious");
+        assert_eq!(resolve(&sneaky).unwrap(), precious.canonicalize().unwrap());
+        assert!(
+            check_output_dir(&root, &sneaky).is_err(),
+            "unmarked, not empty"
+        );
+        let into_content = root.join("public/x/../../content");
+        assert!(check_output_dir(&root, &into_content).is_err());
+        // `..` after an existing symlink goes up from its target, as the kernel does.
+        #[cfg(unix)]
+        {
+            let deep = tmp.path().join("d1/d2");
+            std::fs::create_dir_all(&deep).unwrap();
+            std::os::unix::fs::symlink(&deep, root.join("link")).unwrap();
+            let via = root.join("link/../out");
+            let real = tmp.path().join("d1").canonicalize().unwrap().join("out");
+            assert_eq!(resolve(&via).unwrap(), real);
+        }
+        let fresh = root.join("a/b/../c/./d");
+        assert_eq!(
+            check_output_dir(&root, &fresh).unwrap(),
+            root.canonicalize().unwrap().join("a/c/d")
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod support;
 mod content;
 mod core;
 mod legal;
+mod output_safety;
 mod search;
 mod serve;
 mod theme;
