@@ -51,7 +51,8 @@ pub(super) fn website(config: &SiteConfig) -> Value {
     })
 }
 
-/// A short reference to another document, for `legislationChanges` and `isBasedOn`.
+/// A short reference to another document, for `legislationChanges`, `legislationAmends`
+/// and `isBasedOn`.
 fn reference(config: &SiteConfig, tree: &ContentTree, page: Option<usize>, number: &str) -> Value {
     let mut v = json!({"@type": "Legislation", "legislationIdentifier": number});
     if let Some(p) = page {
@@ -110,11 +111,15 @@ pub(super) fn legislation(
         doc.status.code.schema_org().map(Value::from),
     );
     set("sameAs", meta.source_url.clone().map(Value::from));
+    // What this document replaces or amends counts as changed only once it is in force: a
+    // law passed but not yet effective has changed nothing yet.
+    let changes_made = super::amendments::in_effect(tree, legal, page);
     let refs = |kinds: &[RelKind]| -> Option<Value> {
         let list: Vec<Value> = doc
             .relations
             .iter()
             .filter(|r| r.active && kinds.contains(&r.kind))
+            .filter(|r| changes_made || !r.kind.supersedes())
             .map(|r| reference(config, tree, r.page, &r.number))
             .collect();
         (!list.is_empty()).then_some(Value::Array(list))
@@ -123,6 +128,7 @@ pub(super) fn legislation(
         "legislationChanges",
         refs(&[RelKind::Replace, RelKind::Amend]),
     );
+    set("legislationAmends", refs(&[RelKind::Amend]));
     set("isBasedOn", refs(&[RelKind::Implement, RelKind::Guide]));
     Some(v)
 }

@@ -9,6 +9,7 @@
 //! [`page_extra`] can list what cites each document and [`check`] can warn about numbers
 //! the site does not hold.
 
+mod amendments;
 mod anchors;
 mod checks;
 mod citations;

@@ -3,6 +3,7 @@
 //! `toc` for documents, and `jsonld` for every page.
 
 use super::listings::{DOCUMENTS_INDEX_PATH, FAQ_INDEX_PATH, TIMELINE_PATH};
+use super::amendments::{self, Amendment};
 use super::{faq, jsonld, LegalIndex, StatusCode};
 use crate::config::SiteConfig;
 use crate::content::ContentTree;
@@ -147,7 +148,7 @@ fn document_value(
     let (issued, issued_iso) = date_pair(meta.issued);
     let (effective, effective_iso) = date_pair(meta.effective);
     let (expires, expires_iso) = date_pair(meta.expires);
-    json!({
+    let mut v = json!({
         "number": meta.number,
         "number_display": legal.document(page).and_then(|d| d.number_display.clone()),
         "doc_type": meta.doc_type,
@@ -162,7 +163,55 @@ fn document_value(
         "status": status_value(config, tree, legal, page),
         "relations": relations_value(config, tree, legal, page),
         "source_url": meta.source_url,
-    })
+    });
+    if let Value::Object(fields) = &mut v {
+        fields.extend(amendments_value(config, tree, legal, page));
+    }
+    v
+}
+
+/// When an amendment applies, as a reader is told it: "có hiệu lực từ ngày …" once applied,
+/// "sửa đổi có hiệu lực từ …" while still coming.
+fn amendment_when(a: &Amendment) -> Value {
+    match (a.applied, a.effective, a.issued) {
+        (true, Some(d), _) => json!(format!("có hiệu lực từ ngày {}", super::vi_date(d))),
+        (true, None, Some(d)) => json!(format!("ban hành ngày {}", super::vi_date(d))),
+        (false, Some(d), _) | (false, None, Some(d)) => {
+            json!(format!("sửa đổi có hiệu lực từ {}", super::vi_date(d)))
+        }
+        (_, None, None) => Value::Null,
+    }
+}
+
+/// `amended_by` (applied), `amended_by_coming`, `amends` and `amends_coming` of a document:
+/// the other documents named with their number and linked when the site holds them.
+fn amendments_value(
+    config: &SiteConfig,
+    tree: &ContentTree,
+    legal: &LegalIndex,
+    page: usize,
+) -> Map<String, Value> {
+    let all = amendments::of_document(tree, legal, page);
+    let item = |a: &Amendment| {
+        json!({
+            "title": a.page.map_or_else(|| a.number.clone(), |p| short_name(tree, legal, p)),
+            "url": a.page.map(|p| config.url(&tree.pages[p].url)),
+            "when": amendment_when(a),
+        })
+    };
+    let list = |items: &[Amendment], applied: bool| -> Value {
+        items
+            .iter()
+            .filter(|a| a.applied == applied)
+            .map(item)
+            .collect()
+    };
+    let mut out = Map::new();
+    out.insert("amended_by".into(), list(&all.by, true));
+    out.insert("amended_by_coming".into(), list(&all.by, false));
+    out.insert("amends".into(), list(&all.of, true));
+    out.insert("amends_coming".into(), list(&all.of, false));
+    out
 }
 
 /// What cites a document, grouped: FAQ answers (one entry per question), documents, pages.

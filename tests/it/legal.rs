@@ -436,3 +436,78 @@ fn links_to_generated_listings_resolve_beside_a_broken_link() {
     assert!(!run.stderr.contains("/van-ban/tra-cuu/"), "{}", run.stderr);
     assert!(!run.stderr.contains("/van-ban/nam/2014/"), "{}", run.stderr);
 }
+
+/// The `<section class="amendments">` of a document page ("" when it has none).
+fn amendments_of(html: &str) -> &str {
+    let Some(start) = html.find(r#"<section class="amendments""#) else {
+        return "";
+    };
+    let end = start + html[start..].find("</section>").expect("section closes");
+    &html[start..end]
+}
+
+#[test]
+fn amendments_show_as_coming_then_as_applied() {
+    let (before, _) = built("legal/amended", "2026-06-30");
+    let base = read(&before, "van-ban/luat-goc/index.html");
+    let box_ = amendments_of(&base);
+    let applied = box_
+        .split("Sắp được sửa đổi")
+        .next()
+        .expect("split yields a first part");
+    assert!(
+        applied.contains("Đã được sửa đổi, bổ sung bởi:")
+            && applied.contains(r#"<a href="/van-ban/luat-sua-2023/">Luật số 05/2023/QH15</a> (có hiệu lực từ ngày 01/7/2023)"#),
+        "{box_}"
+    );
+    assert!(!applied.contains("20/2025/QH15"), "not applied yet: {box_}");
+    assert!(
+        box_.contains("Sắp được sửa đổi, bổ sung bởi:")
+            && box_.contains(r#"<a href="/van-ban/luat-sua-2025/">Luật số 20/2025/QH15</a> (sửa đổi có hiệu lực từ 01/7/2026)"#),
+        "{box_}"
+    );
+    let coming = read(&before, "van-ban/luat-sua-2025/index.html");
+    assert!(
+        amendments_of(&coming).contains("Sẽ sửa đổi, bổ sung:")
+            && amendments_of(&coming).contains(r#"<a href="/van-ban/luat-goc/">Luật số 10/2020/QH14</a> (sửa đổi có hiệu lực từ 01/7/2026)"#),
+        "{}",
+        amendments_of(&coming)
+    );
+    let law = jsonld(&coming);
+    let law = node(&law, "Legislation").expect("Legislation node");
+    assert!(law.get("legislationChanges").is_none(), "{law}");
+    assert!(law.get("legislationAmends").is_none(), "{law}");
+
+    let (after, _) = built("legal/amended", "2026-07-01");
+    let base = read(&after, "van-ban/luat-goc/index.html");
+    let box_ = amendments_of(&base);
+    assert!(!box_.contains("Sắp được"), "{box_}");
+    assert!(
+        box_.contains(r#"<a href="/van-ban/luat-sua-2025/">Luật số 20/2025/QH15</a> (có hiệu lực từ ngày 01/7/2026)"#),
+        "{box_}"
+    );
+    assert!(
+        box_.find("05/2023/QH15") < box_.find("20/2025/QH15"),
+        "oldest first: {box_}"
+    );
+    let amending = read(&after, "van-ban/luat-sua-2025/index.html");
+    assert!(
+        amendments_of(&amending).contains("Sửa đổi, bổ sung:</strong>")
+            && amendments_of(&amending).contains("(có hiệu lực từ ngày 01/7/2026)"),
+        "{}",
+        amendments_of(&amending)
+    );
+    let law = jsonld(&amending);
+    let law = node(&law, "Legislation").expect("Legislation node");
+    for key in ["legislationChanges", "legislationAmends"] {
+        assert_eq!(
+            law[key][0]["legislationIdentifier"], "10/2020/QH14",
+            "{key}: {law}"
+        );
+        assert_eq!(law[key][0]["url"], "https://example.vn/van-ban/luat-goc/");
+    }
+    // A document amended by nothing gets no amendments box.
+    let plain = read(&after, "van-ban/nd-mot-phan/index.html");
+    assert_eq!(amendments_of(&plain), "");
+}
+
