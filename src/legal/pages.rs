@@ -80,6 +80,12 @@ fn status_value(config: &SiteConfig, tree: &ContentTree, legal: &LegalIndex, pag
                 super::vi_date(d)
             )
         }
+        (StatusCode::PartlyInForce, Some(d)) => {
+            format!(
+                "Còn hiệu lực một phần – có hiệu lực từ ngày {}",
+                super::vi_date(d)
+            )
+        }
         (StatusCode::InForce, Some(d)) => {
             format!("Còn hiệu lực – có hiệu lực từ ngày {}", super::vi_date(d))
         }

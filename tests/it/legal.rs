@@ -511,3 +511,29 @@ fn amendments_show_as_coming_then_as_applied() {
     assert_eq!(amendments_of(&plain), "");
 }
 
+#[test]
+fn partly_in_force_says_since_when_and_asks_for_a_note() {
+    let (f, run) = built("legal/amended", "2026-07-01");
+    let page = read(&f, "van-ban/nd-mot-phan/index.html");
+    assert!(
+        main_of(&page).contains("<strong>Còn hiệu lực một phần – có hiệu lực từ ngày 15/4/2021</strong>"),
+        "{}",
+        main_of(&page)
+    );
+    let law = jsonld(&page);
+    let law = node(&law, "Legislation").expect("Legislation node");
+    assert_eq!(
+        law["legislationLegalForce"],
+        "https://schema.org/PartiallyInForce"
+    );
+    assert!(
+        run.stderr.contains("nd-mot-phan.md:10:1")
+            && run.stderr.contains("không có `status_note`"),
+        "{}",
+        run.stderr
+    );
+    // The other fixture's partly-in-force document has its note: no warning there.
+    let (_, run) = built("legal/replaced", "2026-11-29");
+    assert!(!run.stderr.contains("`status_note`"), "{}", run.stderr);
+}
+
