@@ -8,7 +8,7 @@ use super::faq::Question;
 use super::relations::RelKind;
 use super::LegalIndex;
 use crate::config::SiteConfig;
-use crate::content::ContentTree;
+use crate::content::{ContentTree, Page};
 use crate::render::context::json_for_script;
 use serde_json::{json, Value};
 
@@ -131,6 +131,24 @@ pub(super) fn legislation(
     set("legislationAmends", refs(&[RelKind::Amend]));
     set("isBasedOn", refs(&[RelKind::Implement, RelKind::Guide]));
     Some(v)
+}
+
+/// The `DefinedTerm` node of a glossary page, in the set its section is.
+pub(super) fn defined_term(config: &SiteConfig, page: &Page, section: Option<&str>) -> Value {
+    let mut v = json!({
+        "@type": "DefinedTerm",
+        "name": page.meta.title,
+        "description": page.meta.description,
+        "url": config.permalink(&page.url),
+        "inLanguage": config.language,
+    });
+    if !page.meta.forms.is_empty() {
+        v["alternateName"] = json!(page.meta.forms);
+    }
+    if let Some(url) = section {
+        v["inDefinedTermSet"] = json!(config.permalink(url));
+    }
+    v
 }
 
 /// The `FAQPage` node of an FAQ page.

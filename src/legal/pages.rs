@@ -291,6 +291,31 @@ fn listing_links(config: &SiteConfig, tree: &ContentTree, page: usize) -> Value 
     Value::Array(links)
 }
 
+/// The glossary terms among a section's children, in Vietnamese alphabetical order, with
+/// their definitions: a glossary section lists them all on one page.
+fn glossary_terms(
+    config: &SiteConfig,
+    tree: &ContentTree,
+    legal: &LegalIndex,
+    section: usize,
+) -> Vec<Value> {
+    let children = &tree.pages[section].pages;
+    legal
+        .glossary
+        .terms()
+        .iter()
+        .filter(|t| children.contains(&t.page))
+        .map(|t| {
+            json!({
+                "title": t.title,
+                "url": config.url(&t.url),
+                "definition": t.definition,
+                "forms": t.forms,
+            })
+        })
+        .collect()
+}
+
 /// Members of the topic a page at `/chu-de/<slug>/` is about, grouped by kind.
 pub(super) fn topic_groups(
     config: &SiteConfig,
@@ -394,6 +419,23 @@ pub fn page_extra(
         let (flat, grouped) = topic_groups(config, tree, legal, &members);
         extra.insert("topic_members".into(), Value::Array(flat));
         extra.insert("topic_groups".into(), Value::Array(grouped));
+    }
+    if page.meta.kind == Kind::Glossary && !page.is_section && (jsonld || reads.has("term")) {
+        let forms = &page.meta.forms;
+        if reads.has("term") {
+            let term = json!({"definition": page.meta.description, "forms": forms});
+            extra.insert("term".into(), term);
+        }
+        if jsonld {
+            let parent = page.parent.map(|p| tree.pages[p].url.as_str());
+            nodes.push(jsonld::defined_term(config, page, parent));
+        }
+    }
+    if page.is_section && reads.has("glossary_terms") {
+        let terms = glossary_terms(config, tree, legal, index);
+        if !terms.is_empty() {
+            extra.insert("glossary_terms".into(), Value::Array(terms));
+        }
     }
     if page.is_section && reads.has("listing_links") {
         let links = listing_links(config, tree, index);

@@ -537,3 +537,82 @@ fn partly_in_force_says_since_when_and_asks_for_a_note() {
     assert!(!run.stderr.contains("`status_note`"), "{}", run.stderr);
 }
 
+#[test]
+fn glossary_terms_link_their_first_use_outside_headings_links_and_code() {
+    let (f, _) = built("legal/glossary", "2026-11-29");
+    let home = read(&f, "index.html");
+    let main = main_of(&home);
+    let term = r#"<a class="term" href="/so-tay/thuat-ngu/nhung-nhieu/" title="Cố ý gây khó khăn cho người dân để được lợi.">NHŨNG NHIỄU</a>"#;
+    assert!(main.contains(&format!("Khi bị {term}, hãy ghi lại.")), "{main}");
+    assert_eq!(main.matches(r#"class="term""#).count(), 3, "{main}");
+    assert!(main.contains(r#"<h2 id="nhung-nhieu-la-gi">Nhũng nhiễu là gì</h2>"#));
+    assert!(main.contains("<code>hối lộ</code>"), "{main}");
+    assert!(
+        main.contains(r#"<a href="/so-tay/thuat-ngu/nhung-nhieu/">nhũng nhiễu</a>"#),
+        "{main}"
+    );
+    // The longest form, and a term right before a citation that still finds its document.
+    assert!(
+        main.contains(r#"title="Đưa hoặc nhận lợi ích để người có chức vụ làm theo ý mình.">Đưa hối lộ</a> là tội; hối lộ nhỏ"#),
+        "{main}"
+    );
+    assert!(
+        main.contains(r#"Người <a class="term" href="/so-tay/thuat-ngu/khieu-nai/""#)
+            && main.contains(r#"href="/so-tay/van-ban/luat-khieu-nai/#dieu-7">Điều 7</a> Luật Khiếu nại số <a class="cite""#),
+        "{main}"
+    );
+    // Not on the term's own page; other terms there are linked.
+    let own = read(&f, "thuat-ngu/nhung-nhieu/index.html");
+    let main = main_of(&own);
+    assert!(!main.contains("thuat-ngu/nhung-nhieu/\" title"), "{main}");
+    assert!(main.contains(r#"<a class="term" href="/so-tay/thuat-ngu/khieu-nai/""#));
+    assert!(main.contains("Cách viết khác: sách nhiễu, hạch sách"), "{main}");
+    let ld = jsonld(&own);
+    let t = node(&ld, "DefinedTerm").expect("DefinedTerm node");
+    assert_eq!(t["name"], "Nhũng nhiễu");
+    assert_eq!(t["alternateName"][1], "hạch sách");
+    assert_eq!(t["inDefinedTermSet"], "https://example.vn/so-tay/thuat-ngu/");
+}
+
+#[test]
+fn the_glossary_section_lists_terms_in_vietnamese_order() {
+    let (f, _) = built("legal/glossary", "2026-11-29");
+    let page = read(&f, "thuat-ngu/index.html");
+    let main = main_of(&page);
+    let order: Vec<usize> = ["Dân chủ", "Hối lộ", "Khiếu nại", "Nhũng nhiễu"]
+        .iter()
+        .map(|t| {
+            main.find(&format!("\">{t}</a></dt>"))
+                .unwrap_or_else(|| panic!("{t} listed: {main}"))
+        })
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    assert!(main.contains("<dd>Nhân dân là chủ và làm chủ.</dd>"), "{main}");
+}
+
+#[test]
+fn a_glossary_term_without_definition_is_a_located_error() {
+    let f = Fixture::new("legal/glossary");
+    f.write(
+        "content/thuat-ngu/vu-loi.md",
+        "---\ntitle: \"Vụ lợi\"\nkind: glossary\nforms: [\"vì vụ lợi\"]\n---\n\nVụ lợi.\n",
+    );
+    f.write(
+        "content/thuat-ngu/quan-triet.md",
+        "---\ntitle: \"Quán triệt\"\nforms: [\"quán triệt\"]\n---\n\nQuán triệt.\n",
+    );
+    let run = f.build();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/thuat-ngu/vu-loi.md:2:1")
+            && run.stderr.contains("thuật ngữ thiếu định nghĩa"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("content/thuat-ngu/quan-triet.md:3:1")
+            && run.stderr.contains("khóa `forms` chỉ dùng cho thuật ngữ"),
+        "{}",
+        run.stderr
+    );
+}
