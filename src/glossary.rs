@@ -13,7 +13,7 @@
 use crate::content::ContentTree;
 use crate::frontmatter::Kind;
 use crate::markdown::escape_into;
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -43,6 +43,17 @@ pub struct Glossary {
     matcher: Option<AhoCorasick>,
     /// What the terms are, for telling whether a page's kept HTML still holds.
     identity: Option<blake3::Hash>,
+}
+
+/// Lowercases so that offsets in the result are offsets in the text: `str::to_lowercase`
+/// (one optimized pass) when it keeps the length, else character by character.
+fn lower_text(text: &str) -> Cow<'_, str> {
+    let lower = text.to_lowercase();
+    if lower.len() == text.len() {
+        Cow::Owned(lower)
+    } else {
+        lower_in_place(text)
+    }
 }
 
 /// Lowercases without moving any byte: a character whose lowercase has another length
@@ -120,7 +131,8 @@ impl Glossary {
         }
         let matcher = (!patterns.is_empty()).then(|| {
             AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
+                .match_kind(MatchKind::LeftmostLongest)
+                .start_kind(StartKind::Both)
                 .build(&patterns)
                 .expect("a few thousand short patterns fit the automaton's limits")
         });
@@ -143,31 +155,48 @@ impl Glossary {
         self.identity
     }
 
-    /// The term matches of a text run, as `(start, end, term)`: whole words only, then,
-    /// leftmost first, the longest of overlapping matches.
+    /// The term matches of a text run, as `(start, end, term)`: leftmost first, the longest
+    /// form that is a whole word there.
     fn matches(&self, text: &str) -> Vec<(usize, usize, usize)> {
         let Some(matcher) = &self.matcher else {
             return Vec::new();
         };
-        let lower = lower_in_place(text);
-        let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-        let mut found: Vec<(usize, usize, usize)> = matcher
-            .find_overlapping_iter(lower.as_ref())
-            .filter(|m| {
-                !word(text[..m.start()].chars().next_back())
-                    && !word(text[m.end()..].chars().next())
-            })
-            .map(|m| (m.start(), m.end(), self.owners[m.pattern().as_usize()]))
-            .collect();
-        found.sort_unstable_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
-        let mut last = 0;
-        found.retain(|&(start, end, _)| {
-            let keep = start >= last;
-            if keep {
-                last = end;
+        let lower = lower_text(text);
+        let mut found = Vec::new();
+        let mut pos = 0;
+        while pos < text.len() {
+            let Some(m) = matcher.find(Input::new(lower.as_ref()).range(pos..)) else {
+                break;
+            };
+            let (start, mut end, mut pattern) = (m.start(), m.end(), m.pattern());
+            let mut whole = None;
+            if word_starts(text, start) {
+                loop {
+                    if word_ends(text, &lower, start, end) {
+                        whole = Some((start, end, self.owners[pattern.as_usize()]));
+                        break;
+                    }
+                    // Not a whole word: a shorter form starting here may be.
+                    let shorter = Input::new(lower.as_ref())
+                        .range(start..end - 1)
+                        .anchored(Anchored::Yes);
+                    let Some(m) = matcher.find(shorter) else {
+                        break;
+                    };
+                    (end, pattern) = (m.end(), m.pattern());
+                }
             }
-            keep
-        });
+            match whole {
+                Some(w) => {
+                    found.push(w);
+                    pos = w.1;
+                }
+                None => {
+                    let next = text.get(start..).and_then(|t| t.chars().next());
+                    pos = start + next.map_or(1, char::len_utf8);
+                }
+            }
+        }
         found
     }
 
@@ -207,6 +236,29 @@ impl Glossary {
         }
         escape_into(&text[last..], out);
     }
+}
+
+/// Whether a match may start at `start`: a character boundary not inside a word.
+fn word_starts(text: &str, start: usize) -> bool {
+    text.get(..start).is_some_and(|before| {
+        !before
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// Whether `start..end` of `lower` is, in `text`, a word ending on a word edge: a boundary,
+/// no letter after, and the same text lowercased (which it always is unless lowercasing
+/// moved bytes, which `lower_text` only lets pass when lengths balance out).
+fn word_ends(text: &str, lower: &str, start: usize, end: usize) -> bool {
+    let (Some(found), Some(after)) = (text.get(start..end), text.get(end..)) else {
+        return false;
+    };
+    !after.chars().next().is_some_and(char::is_alphanumeric)
+        && lower
+            .get(start..end)
+            .is_some_and(|l| l == found || *l == found.to_lowercase())
 }
 
 #[cfg(test)]
@@ -280,15 +332,30 @@ mod tests {
         let g = glossary();
         assert!(!link(&g, 2, &["nhũng nhiễu"]).contains("<a"));
         let html = link(&g, 0, &["<b> & hối lộ"]);
-        assert!(html.starts_with("&lt;b&gt; &amp; <a class=\"term\""), "{html}");
+        assert!(
+            html.starts_with("&lt;b&gt; &amp; <a class=\"term\""),
+            "{html}"
+        );
     }
 
     #[test]
     fn lowercasing_keeps_every_offset() {
-        for text in ["ĐẠI HỘI", "İstanbul Ⅻ ß", "Ǆ", "ÁO"] {
+        for text in ["ĐẠI HỘI", "İstanbul Ⅻ ß", "Ǆ", "ÁO", "ẞ Ⱥ"] {
             assert_eq!(lower_in_place(text).len(), text.len(), "{text}");
+            assert_eq!(lower_text(text).len(), text.len(), "{text}");
         }
-        assert_eq!(lower_in_place("ĐẠI HỘI"), "đại hội");
+        assert_eq!(lower_text("ĐẠI HỘI"), "đại hội");
+        // "ẞ" shrinks and "Ⱥ" grows when lowercased: the lengths balance, the offsets
+        // between them do not; a term there is still found only where it really is.
+        let g = glossary();
+        let html = link(&g, 0, &["ẞ hối lộ Ⱥ"]);
+        assert!(
+            !html.contains("<a") || html.contains(">hối lộ</a> Ⱥ"),
+            "{html}"
+        );
+        // With "İ", which lengthens alone, the text is lowercased character by character.
+        let html = link(&g, 0, &["ẞ hối lộ Ⱥ İ"]);
+        assert!(html.contains(">hối lộ</a> Ⱥ"), "{html}");
     }
 
     #[test]
@@ -307,6 +374,8 @@ mod tests {
         let text = "a ".repeat(50_000);
         let html = link(&g, 0, &[&text]);
         assert_eq!(html.matches("<a class").count(), 1);
-        assert!(html.starts_with("<a class=\"term\" href=\"/so-tay/thuat-ngu/a/\" title=\"Nghĩa của a.\">a a a</a> a a"));
+        assert!(html.starts_with(
+            "<a class=\"term\" href=\"/so-tay/thuat-ngu/a/\" title=\"Nghĩa của a.\">a a a</a> a a"
+        ));
     }
 }
