@@ -1,5 +1,6 @@
 //! schema.org structured data (JSON-LD): `Legislation` for documents, `FAQPage` for FAQ
-//! pages, `BreadcrumbList` everywhere, `WebSite` with a search action on the home page.
+//! pages, `DefinedTerm` for glossary terms, `BreadcrumbList` everywhere, `WebSite` with a
+//! search action on the home page.
 //!
 //! Search engines show these as rich results (a question's answer, a law's status), which is
 //! how many citizens first meet the site. The output is escaped for a `<script>` element.

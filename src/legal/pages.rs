@@ -1,9 +1,10 @@
 //! What the legal model adds to a page's template context: `document` (metadata, status
-//! banner, relations), `cited_by`, `faq`, `topic_members`, `listing_links`, a structural
-//! `toc` for documents, and `jsonld` for every page.
+//! banner, relations, amendments), `cited_by`, `faq`, `topic_members`, `listing_links`,
+//! `term` on glossary pages and `glossary_terms` on their section, a structural `toc` for
+//! documents, and `jsonld` for every page.
 
-use super::listings::{DOCUMENTS_INDEX_PATH, FAQ_INDEX_PATH, TIMELINE_PATH};
 use super::amendments::{self, Amendment};
+use super::listings::{DOCUMENTS_INDEX_PATH, FAQ_INDEX_PATH, TIMELINE_PATH};
 use super::{faq, jsonld, LegalIndex, StatusCode};
 use crate::config::SiteConfig;
 use crate::content::ContentTree;

@@ -516,7 +516,8 @@ fn partly_in_force_says_since_when_and_asks_for_a_note() {
     let (f, run) = built("legal/amended", "2026-07-01");
     let page = read(&f, "van-ban/nd-mot-phan/index.html");
     assert!(
-        main_of(&page).contains("<strong>Còn hiệu lực một phần – có hiệu lực từ ngày 15/4/2021</strong>"),
+        main_of(&page)
+            .contains("<strong>Còn hiệu lực một phần – có hiệu lực từ ngày 15/4/2021</strong>"),
         "{}",
         main_of(&page)
     );
@@ -527,8 +528,7 @@ fn partly_in_force_says_since_when_and_asks_for_a_note() {
         "https://schema.org/PartiallyInForce"
     );
     assert!(
-        run.stderr.contains("nd-mot-phan.md:10:1")
-            && run.stderr.contains("không có `status_note`"),
+        run.stderr.contains("nd-mot-phan.md:10:1") && run.stderr.contains("không có `status_note`"),
         "{}",
         run.stderr
     );
@@ -543,7 +543,10 @@ fn glossary_terms_link_their_first_use_outside_headings_links_and_code() {
     let home = read(&f, "index.html");
     let main = main_of(&home);
     let term = r#"<a class="term" href="/so-tay/thuat-ngu/nhung-nhieu/" title="Cố ý gây khó khăn cho người dân để được lợi.">NHŨNG NHIỄU</a>"#;
-    assert!(main.contains(&format!("Khi bị {term}, hãy ghi lại.")), "{main}");
+    assert!(
+        main.contains(&format!("Khi bị {term}, hãy ghi lại.")),
+        "{main}"
+    );
     assert_eq!(main.matches(r#"class="term""#).count(), 3, "{main}");
     assert!(main.contains(r#"<h2 id="nhung-nhieu-la-gi">Nhũng nhiễu là gì</h2>"#));
     assert!(main.contains("<code>hối lộ</code>"), "{main}");
@@ -566,12 +569,18 @@ fn glossary_terms_link_their_first_use_outside_headings_links_and_code() {
     let main = main_of(&own);
     assert!(!main.contains("thuat-ngu/nhung-nhieu/\" title"), "{main}");
     assert!(main.contains(r#"<a class="term" href="/so-tay/thuat-ngu/khieu-nai/""#));
-    assert!(main.contains("Cách viết khác: sách nhiễu, hạch sách"), "{main}");
+    assert!(
+        main.contains("Cách viết khác: sách nhiễu, hạch sách"),
+        "{main}"
+    );
     let ld = jsonld(&own);
     let t = node(&ld, "DefinedTerm").expect("DefinedTerm node");
     assert_eq!(t["name"], "Nhũng nhiễu");
     assert_eq!(t["alternateName"][1], "hạch sách");
-    assert_eq!(t["inDefinedTermSet"], "https://example.vn/so-tay/thuat-ngu/");
+    assert_eq!(
+        t["inDefinedTermSet"],
+        "https://example.vn/so-tay/thuat-ngu/"
+    );
 }
 
 #[test]
@@ -587,7 +596,10 @@ fn the_glossary_section_lists_terms_in_vietnamese_order() {
         })
         .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
-    assert!(main.contains("<dd>Nhân dân là chủ và làm chủ.</dd>"), "{main}");
+    assert!(
+        main.contains("<dd>Nhân dân là chủ và làm chủ.</dd>"),
+        "{main}"
+    );
 }
 
 #[test]
