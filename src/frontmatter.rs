@@ -23,6 +23,9 @@ pub enum Kind {
     Document,
     /// Questions and answers: each `##` heading is a question.
     Faq,
+    /// A glossary term: its title is the term, its description the definition, and its
+    /// first use on every other page links to it.
+    Glossary,
 }
 
 const COMMON_KEYS: &[&str] = &[
@@ -69,6 +72,9 @@ pub const DOCUMENT_KEYS: &[&str] = &[
     "status_note",
     "source_url",
 ];
+
+/// Keys that only `kind: glossary` pages may use: other written forms of the term.
+pub const GLOSSARY_KEYS: &[&str] = &["forms"];
 
 /// Explicit status values a document may declare.
 pub const STATUS_VALUES: &[&str] = &[
@@ -137,6 +143,8 @@ pub struct FrontMatter {
     pub author: Option<String>,
     /// Legal metadata, for `kind: document`.
     pub document: Option<DocumentMeta>,
+    /// Other written forms of a glossary term (`kind: glossary`).
+    pub forms: Vec<String>,
     /// Where each key was written, for later diagnostics (status, relations).
     pub locations: Vec<(String, Location)>,
 }
@@ -206,6 +214,7 @@ pub fn parse(source: &SourceFile) -> (Option<(FrontMatter, usize)>, Vec<Diagnost
     let mut f = Fields::new(entries, &source.path, text, yaml_range.start);
     let mut all_keys: Vec<&str> = COMMON_KEYS.to_vec();
     all_keys.extend_from_slice(DOCUMENT_KEYS);
+    all_keys.extend_from_slice(GLOSSARY_KEYS);
     f.reject_unknown(&all_keys, "front matter");
 
     let kind = match f.string("kind").as_deref() {
@@ -213,9 +222,11 @@ pub fn parse(source: &SourceFile) -> (Option<(FrontMatter, usize)>, Vec<Diagnost
         Some("news") => Kind::News,
         Some("document") => Kind::Document,
         Some("faq") => Kind::Faq,
+        Some("glossary") => Kind::Glossary,
         Some(other) => {
-            let hint = crate::fields::suggest(other, &["page", "news", "document", "faq"]).map_or(
-                "dùng một trong: page, news, document, faq".to_owned(),
+            let kinds = ["page", "news", "document", "faq", "glossary"];
+            let hint = crate::fields::suggest(other, &kinds).map_or(
+                "dùng một trong: page, news, document, faq, glossary".to_owned(),
                 |k| format!("có phải ý bạn là `{k}`?"),
             );
             f.error(
@@ -248,6 +259,7 @@ pub fn parse(source: &SourceFile) -> (Option<(FrontMatter, usize)>, Vec<Diagnost
         template: f.string("template"),
         author: f.string("author"),
         document: None,
+        forms: Vec::new(),
         locations: Vec::new(),
     };
     if let Some(slug) = &fm.slug {
@@ -277,6 +289,15 @@ pub fn parse(source: &SourceFile) -> (Option<(FrontMatter, usize)>, Vec<Diagnost
             );
         }
     }
+    if kind == Kind::Glossary {
+        fm.forms = parse_glossary(&mut f, fm.description.as_deref());
+    } else if f.has("forms") {
+        f.error(
+            "forms",
+            "khóa `forms` chỉ dùng cho thuật ngữ".into(),
+            Some("thêm `kind: glossary` hoặc bỏ khóa này".into()),
+        );
+    }
     fm.locations = keys
         .into_iter()
         .map(|k| {
@@ -286,6 +307,26 @@ pub fn parse(source: &SourceFile) -> (Option<(FrontMatter, usize)>, Vec<Diagnost
         .collect();
     let diagnostics = std::mem::take(&mut f.diagnostics);
     (Some((fm, body_start)), diagnostics)
+}
+
+/// The forms of a glossary term; its definition (`description`) is required, since it is
+/// what every link to the term shows.
+fn parse_glossary(f: &mut Fields<'_>, description: Option<&str>) -> Vec<String> {
+    if description.is_none_or(|d| d.trim().is_empty()) {
+        f.error(
+            "description",
+            "thuật ngữ thiếu định nghĩa: khóa `description` là bắt buộc".into(),
+            Some("thêm description: \"Định nghĩa trong một câu.\"".into()),
+        );
+    }
+    let forms = f.string_list("forms");
+    if forms.iter().any(|form| form.trim().is_empty()) {
+        f.error("forms", "`forms` có một dạng viết rỗng".into(), None);
+    }
+    forms
+        .into_iter()
+        .filter(|form| !form.trim().is_empty())
+        .collect()
 }
 
 fn parse_document(f: &mut Fields<'_>) -> DocumentMeta {

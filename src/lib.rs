@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod feeds;
 pub mod fields;
 pub mod frontmatter;
+pub mod glossary;
 pub mod laps;
 pub mod legal;
 pub mod links;

@@ -35,6 +35,8 @@ struct PageHooks<'a> {
     base_path: &'a str,
     /// Numbers the page's prose cites, for backlinks, search and `check`.
     cites: RefCell<Vec<legal::Citation>>,
+    /// Glossary terms already linked on the page (only the first use is).
+    terms: RefCell<Vec<bool>>,
     /// Every destination resolved and the href written, when a session keeps results.
     resolved: Option<RefCell<state::Resolved>>,
 }
@@ -55,7 +57,12 @@ impl Hooks for PageHooks<'_> {
             from: self.index,
             section,
         };
-        legal::link_prose(&ctx, text, out, &mut self.cites.borrow_mut());
+        let glossary = &self.legal.glossary;
+        let mut terms = self.terms.borrow_mut();
+        let mut plain = |run: &str, out: &mut String| {
+            glossary.link(run, self.index, self.base_path, &mut terms, out);
+        };
+        legal::link_prose_with(&ctx, text, out, &mut self.cites.borrow_mut(), &mut plain);
     }
 }
 
@@ -106,6 +113,7 @@ impl MarkdownEnv<'_> {
             tree: self.tree,
             base_path: self.base_path,
             cites: RefCell::default(),
+            terms: RefCell::default(),
             resolved: self.record.then(RefCell::default),
         };
         let rendered = markdown::render(page.body(), policy_for(page.meta.kind), &hooks);
@@ -120,6 +128,7 @@ impl MarkdownEnv<'_> {
                         (n, id)
                     })
                     .collect(),
+                glossary: self.legal.glossary.identity(),
                 stale: false,
             },
             None => MarkdownDeps::default(),
@@ -136,6 +145,7 @@ impl MarkdownEnv<'_> {
                 .iter()
                 .all(|(dest, href)| self.links.resolve(i, dest).ok().flatten() == *href)
             && deps.numbers.iter().all(|(n, id)| self.identity(n) == *id)
+            && deps.glossary == self.legal.glossary.identity()
     }
 }
 

@@ -45,6 +45,8 @@ pub(crate) struct MarkdownDeps {
     pub(crate) resolved: Resolved,
     /// Every document number its prose mentions (and its own), with what it meant then.
     pub(crate) numbers: Vec<(String, blake3::Hash)>,
+    /// The glossary it was linked against ([`crate::glossary::Glossary::identity`]).
+    pub(crate) glossary: Option<blake3::Hash>,
     /// Set when the page's text changed but its Markdown was not rendered again.
     pub(crate) stale: bool,
 }

@@ -126,6 +126,17 @@ fn document_warnings(
     }
     if doc.status.explicit {
         let declared = doc.status.code;
+        if declared == StatusCode::PartlyInForce && meta.status_note.is_none() {
+            // "Partly" alone leaves a reader unable to tell whether the rule they need is
+            // the part still in force.
+            diagnostics.push(
+                Diagnostic::warning(
+                    key_location(p, "status"),
+                    "`status: partly_in_force` nhưng không có `status_note` nói phần nào còn hiệu lực",
+                )
+                .with_hint("thêm status_note: \"Điều … hết hiệu lực từ …; các điều khác còn hiệu lực\""),
+            );
+        }
         if matches!(declared, StatusCode::InForce | StatusCode::NotYetInForce)
             && computed.code == StatusCode::NotInForce
         {

@@ -240,6 +240,19 @@ pub struct ProseContext<'a> {
 /// Writes HTML for a run of prose, linking each document number the site holds and each
 /// article, clause or point reference whose anchor exists; records every number cited.
 pub fn link_prose(ctx: &ProseContext<'_>, text: &str, out: &mut String, cites: &mut Vec<Citation>) {
+    link_prose_with(ctx, text, out, cites, &mut escape_into);
+}
+
+/// [`link_prose`], with `plain` writing the text outside citations (which is where
+/// glossary terms are linked: citations are found on the whole run first, so a term
+/// between "Điều 5" and its number does not cut the reference from its document).
+pub fn link_prose_with(
+    ctx: &ProseContext<'_>,
+    text: &str,
+    out: &mut String,
+    cites: &mut Vec<Citation>,
+    plain: &mut dyn FnMut(&str, &mut String),
+) {
     let numbers = crate::text::extract_numbers(text);
     let parts = if text.len() > 6 {
         part_refs(text)
@@ -247,7 +260,7 @@ pub fn link_prose(ctx: &ProseContext<'_>, text: &str, out: &mut String, cites: &
         Vec::new()
     };
     if numbers.is_empty() && parts.is_empty() {
-        escape_into(text, out);
+        plain(text, out);
         return;
     }
     let LegalIndex { anchors, .. } = ctx.legal;
@@ -337,11 +350,11 @@ pub fn link_prose(ctx: &ProseContext<'_>, text: &str, out: &mut String, cites: &
         if link.start < last {
             continue;
         }
-        escape_into(&text[last..link.start], out);
+        plain(&text[last..link.start], out);
         write_link(ctx, &link, &text[link.start..link.end], out);
         last = link.end;
     }
-    escape_into(&text[last..], out);
+    plain(&text[last..], out);
 }
 
 fn write_link(ctx: &ProseContext<'_>, link: &Link, raw: &str, out: &mut String) {

@@ -1,5 +1,6 @@
 //! schema.org structured data (JSON-LD): `Legislation` for documents, `FAQPage` for FAQ
-//! pages, `BreadcrumbList` everywhere, `WebSite` with a search action on the home page.
+//! pages, `DefinedTerm` for glossary terms, `BreadcrumbList` everywhere, `WebSite` with a
+//! search action on the home page.
 //!
 //! Search engines show these as rich results (a question's answer, a law's status), which is
 //! how many citizens first meet the site. The output is escaped for a `<script>` element.
@@ -8,7 +9,7 @@ use super::faq::Question;
 use super::relations::RelKind;
 use super::LegalIndex;
 use crate::config::SiteConfig;
-use crate::content::ContentTree;
+use crate::content::{ContentTree, Page};
 use crate::render::context::json_for_script;
 use serde_json::{json, Value};
 
@@ -51,7 +52,8 @@ pub(super) fn website(config: &SiteConfig) -> Value {
     })
 }
 
-/// A short reference to another document, for `legislationChanges` and `isBasedOn`.
+/// A short reference to another document, for `legislationChanges`, `legislationAmends`
+/// and `isBasedOn`.
 fn reference(config: &SiteConfig, tree: &ContentTree, page: Option<usize>, number: &str) -> Value {
     let mut v = json!({"@type": "Legislation", "legislationIdentifier": number});
     if let Some(p) = page {
@@ -110,11 +112,15 @@ pub(super) fn legislation(
         doc.status.code.schema_org().map(Value::from),
     );
     set("sameAs", meta.source_url.clone().map(Value::from));
+    // What this document replaces or amends counts as changed only once it is in force: a
+    // law passed but not yet effective has changed nothing yet.
+    let changes_made = super::amendments::in_effect(tree, legal, page);
     let refs = |kinds: &[RelKind]| -> Option<Value> {
         let list: Vec<Value> = doc
             .relations
             .iter()
             .filter(|r| r.active && kinds.contains(&r.kind))
+            .filter(|r| changes_made || !r.kind.supersedes())
             .map(|r| reference(config, tree, r.page, &r.number))
             .collect();
         (!list.is_empty()).then_some(Value::Array(list))
@@ -123,8 +129,27 @@ pub(super) fn legislation(
         "legislationChanges",
         refs(&[RelKind::Replace, RelKind::Amend]),
     );
+    set("legislationAmends", refs(&[RelKind::Amend]));
     set("isBasedOn", refs(&[RelKind::Implement, RelKind::Guide]));
     Some(v)
+}
+
+/// The `DefinedTerm` node of a glossary page, in the set its section is.
+pub(super) fn defined_term(config: &SiteConfig, page: &Page, section: Option<&str>) -> Value {
+    let mut v = json!({
+        "@type": "DefinedTerm",
+        "name": page.meta.title,
+        "description": page.meta.description,
+        "url": config.permalink(&page.url),
+        "inLanguage": config.language,
+    });
+    if !page.meta.forms.is_empty() {
+        v["alternateName"] = json!(page.meta.forms);
+    }
+    if let Some(url) = section {
+        v["inDefinedTermSet"] = json!(config.permalink(url));
+    }
+    v
 }
 
 /// The `FAQPage` node of an FAQ page.

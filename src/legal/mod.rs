@@ -9,6 +9,7 @@
 //! [`page_extra`] can list what cites each document and [`check`] can warn about numbers
 //! the site does not hold.
 
+mod amendments;
 mod anchors;
 mod checks;
 mod citations;
@@ -21,7 +22,7 @@ mod status;
 
 pub use anchors::{structural_anchor, structural_toc, DocumentAnchors, LEGAL_ANCHORS};
 pub use checks::check;
-pub use citations::{link_prose, Citation, ProseContext};
+pub use citations::{link_prose, link_prose_with, Citation, ProseContext};
 pub use faq::{questions, Question};
 pub use listings::generated_pages;
 pub use pages::page_extra;
@@ -31,6 +32,7 @@ pub use status::{vi_date, Status, StatusCode};
 use crate::content::ContentTree;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::frontmatter::Kind;
+use crate::glossary::Glossary;
 use crate::markdown::Outline;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use time::Date;
@@ -68,6 +70,8 @@ pub struct LegalIndex {
     pub topics: BTreeMap<String, (String, Vec<usize>)>,
     /// FAQ pages with their questions `(question, anchor)`, from the outline.
     pub faq_questions: Vec<(usize, Vec<(String, String)>)>,
+    /// The glossary terms, linked in prose like citations.
+    pub glossary: Glossary,
 }
 
 /// A place that cites a document: a page, and the section (for FAQ pages, the question)
@@ -160,6 +164,7 @@ pub fn index(
     let mut legal = LegalIndex {
         today: Some(today),
         topics: listings::collect_topics(tree),
+        glossary: Glossary::new(tree),
         ..LegalIndex::default()
     };
     for (i, _) in tree.of_kind(Kind::Faq) {

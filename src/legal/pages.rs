@@ -1,7 +1,9 @@
 //! What the legal model adds to a page's template context: `document` (metadata, status
-//! banner, relations), `cited_by`, `faq`, `topic_members`, `listing_links`, a structural
-//! `toc` for documents, and `jsonld` for every page.
+//! banner, relations, amendments), `cited_by`, `faq`, `topic_members`, `listing_links`,
+//! `term` on glossary pages and `glossary_terms` on their section, a structural `toc` for
+//! documents, and `jsonld` for every page.
 
+use super::amendments::{self, Amendment};
 use super::listings::{DOCUMENTS_INDEX_PATH, FAQ_INDEX_PATH, TIMELINE_PATH};
 use super::{faq, jsonld, LegalIndex, StatusCode};
 use crate::config::SiteConfig;
@@ -79,6 +81,12 @@ fn status_value(config: &SiteConfig, tree: &ContentTree, legal: &LegalIndex, pag
                 super::vi_date(d)
             )
         }
+        (StatusCode::PartlyInForce, Some(d)) => {
+            format!(
+                "Còn hiệu lực một phần – có hiệu lực từ ngày {}",
+                super::vi_date(d)
+            )
+        }
         (StatusCode::InForce, Some(d)) => {
             format!("Còn hiệu lực – có hiệu lực từ ngày {}", super::vi_date(d))
         }
@@ -147,7 +155,7 @@ fn document_value(
     let (issued, issued_iso) = date_pair(meta.issued);
     let (effective, effective_iso) = date_pair(meta.effective);
     let (expires, expires_iso) = date_pair(meta.expires);
-    json!({
+    let mut v = json!({
         "number": meta.number,
         "number_display": legal.document(page).and_then(|d| d.number_display.clone()),
         "doc_type": meta.doc_type,
@@ -162,7 +170,55 @@ fn document_value(
         "status": status_value(config, tree, legal, page),
         "relations": relations_value(config, tree, legal, page),
         "source_url": meta.source_url,
-    })
+    });
+    if let Value::Object(fields) = &mut v {
+        fields.extend(amendments_value(config, tree, legal, page));
+    }
+    v
+}
+
+/// When an amendment applies, as a reader is told it: "có hiệu lực từ ngày …" once applied,
+/// "sửa đổi có hiệu lực từ …" while still coming.
+fn amendment_when(a: &Amendment) -> Value {
+    match (a.applied, a.effective, a.issued) {
+        (true, Some(d), _) => json!(format!("có hiệu lực từ ngày {}", super::vi_date(d))),
+        (true, None, Some(d)) => json!(format!("ban hành ngày {}", super::vi_date(d))),
+        (false, Some(d), _) | (false, None, Some(d)) => {
+            json!(format!("sửa đổi có hiệu lực từ {}", super::vi_date(d)))
+        }
+        (_, None, None) => Value::Null,
+    }
+}
+
+/// `amended_by` (applied), `amended_by_coming`, `amends` and `amends_coming` of a document:
+/// the other documents named with their number and linked when the site holds them.
+fn amendments_value(
+    config: &SiteConfig,
+    tree: &ContentTree,
+    legal: &LegalIndex,
+    page: usize,
+) -> Map<String, Value> {
+    let all = amendments::of_document(tree, legal, page);
+    let item = |a: &Amendment| {
+        json!({
+            "title": a.page.map_or_else(|| a.number.clone(), |p| short_name(tree, legal, p)),
+            "url": a.page.map(|p| config.url(&tree.pages[p].url)),
+            "when": amendment_when(a),
+        })
+    };
+    let list = |items: &[Amendment], applied: bool| -> Value {
+        items
+            .iter()
+            .filter(|a| a.applied == applied)
+            .map(item)
+            .collect()
+    };
+    let mut out = Map::new();
+    out.insert("amended_by".into(), list(&all.by, true));
+    out.insert("amended_by_coming".into(), list(&all.by, false));
+    out.insert("amends".into(), list(&all.of, true));
+    out.insert("amends_coming".into(), list(&all.of, false));
+    out
 }
 
 /// What cites a document, grouped: FAQ answers (one entry per question), documents, pages.
@@ -234,6 +290,31 @@ fn listing_links(config: &SiteConfig, tree: &ContentTree, page: usize) -> Value 
         links.push(json!({"title": "Câu hỏi theo chủ đề", "url": config.url(FAQ_INDEX_PATH)}));
     }
     Value::Array(links)
+}
+
+/// The glossary terms among a section's children, in Vietnamese alphabetical order, with
+/// their definitions: a glossary section lists them all on one page.
+fn glossary_terms(
+    config: &SiteConfig,
+    tree: &ContentTree,
+    legal: &LegalIndex,
+    section: usize,
+) -> Vec<Value> {
+    let children = &tree.pages[section].pages;
+    legal
+        .glossary
+        .terms()
+        .iter()
+        .filter(|t| children.contains(&t.page))
+        .map(|t| {
+            json!({
+                "title": t.title,
+                "url": config.url(&t.url),
+                "definition": t.definition,
+                "forms": t.forms,
+            })
+        })
+        .collect()
 }
 
 /// Members of the topic a page at `/chu-de/<slug>/` is about, grouped by kind.
@@ -339,6 +420,23 @@ pub fn page_extra(
         let (flat, grouped) = topic_groups(config, tree, legal, &members);
         extra.insert("topic_members".into(), Value::Array(flat));
         extra.insert("topic_groups".into(), Value::Array(grouped));
+    }
+    if page.meta.kind == Kind::Glossary && !page.is_section && (jsonld || reads.has("term")) {
+        let forms = &page.meta.forms;
+        if reads.has("term") {
+            let term = json!({"definition": page.meta.description, "forms": forms});
+            extra.insert("term".into(), term);
+        }
+        if jsonld {
+            let parent = page.parent.map(|p| tree.pages[p].url.as_str());
+            nodes.push(jsonld::defined_term(config, page, parent));
+        }
+    }
+    if page.is_section && reads.has("glossary_terms") {
+        let terms = glossary_terms(config, tree, legal, index);
+        if !terms.is_empty() {
+            extra.insert("glossary_terms".into(), Value::Array(terms));
+        }
     }
     if page.is_section && reads.has("listing_links") {
         let links = listing_links(config, tree, index);

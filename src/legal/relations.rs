@@ -62,7 +62,7 @@ impl RelKind {
     }
 
     /// Whether the source of an edge of this kind must be the newer document.
-    fn supersedes(self) -> bool {
+    pub(super) fn supersedes(self) -> bool {
         matches!(self, Self::Replace | Self::Amend)
     }
 }

@@ -159,8 +159,10 @@ pub(super) fn compute(
     if let Some(code) = explicit {
         let (since, by) = match code {
             StatusCode::NotInForce => ended.unwrap_or((None, None)),
-            StatusCode::NotYetInForce | StatusCode::InForce => (dates.effective, None),
-            StatusCode::PartlyInForce | StatusCode::Unknown => (None, None),
+            StatusCode::NotYetInForce | StatusCode::InForce | StatusCode::PartlyInForce => {
+                (dates.effective, None)
+            }
+            StatusCode::Unknown => (None, None),
         };
         return Status {
             code,

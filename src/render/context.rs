@@ -138,6 +138,7 @@ pub fn template_for(page: &Page) -> String {
         Kind::Faq => "faq.html",
         Kind::News => "news.html",
         Kind::Page => "page.html",
+        Kind::Glossary => "glossary.html",
     }
     .into()
 }

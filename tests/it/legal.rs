@@ -436,3 +436,195 @@ fn links_to_generated_listings_resolve_beside_a_broken_link() {
     assert!(!run.stderr.contains("/van-ban/tra-cuu/"), "{}", run.stderr);
     assert!(!run.stderr.contains("/van-ban/nam/2014/"), "{}", run.stderr);
 }
+
+/// The `<section class="amendments">` of a document page ("" when it has none).
+fn amendments_of(html: &str) -> &str {
+    let Some(start) = html.find(r#"<section class="amendments""#) else {
+        return "";
+    };
+    let end = start + html[start..].find("</section>").expect("section closes");
+    &html[start..end]
+}
+
+#[test]
+fn amendments_show_as_coming_then_as_applied() {
+    let (before, _) = built("legal/amended", "2026-06-30");
+    let base = read(&before, "van-ban/luat-goc/index.html");
+    let box_ = amendments_of(&base);
+    let applied = box_
+        .split("Sắp được sửa đổi")
+        .next()
+        .expect("split yields a first part");
+    assert!(
+        applied.contains("Đã được sửa đổi, bổ sung bởi:")
+            && applied.contains(r#"<a href="/van-ban/luat-sua-2023/">Luật số 05/2023/QH15</a> (có hiệu lực từ ngày 01/7/2023)"#),
+        "{box_}"
+    );
+    assert!(!applied.contains("20/2025/QH15"), "not applied yet: {box_}");
+    assert!(
+        box_.contains("Sắp được sửa đổi, bổ sung bởi:")
+            && box_.contains(r#"<a href="/van-ban/luat-sua-2025/">Luật số 20/2025/QH15</a> (sửa đổi có hiệu lực từ 01/7/2026)"#),
+        "{box_}"
+    );
+    let coming = read(&before, "van-ban/luat-sua-2025/index.html");
+    assert!(
+        amendments_of(&coming).contains("Sẽ sửa đổi, bổ sung:")
+            && amendments_of(&coming).contains(r#"<a href="/van-ban/luat-goc/">Luật số 10/2020/QH14</a> (sửa đổi có hiệu lực từ 01/7/2026)"#),
+        "{}",
+        amendments_of(&coming)
+    );
+    let law = jsonld(&coming);
+    let law = node(&law, "Legislation").expect("Legislation node");
+    assert!(law.get("legislationChanges").is_none(), "{law}");
+    assert!(law.get("legislationAmends").is_none(), "{law}");
+
+    let (after, _) = built("legal/amended", "2026-07-01");
+    let base = read(&after, "van-ban/luat-goc/index.html");
+    let box_ = amendments_of(&base);
+    assert!(!box_.contains("Sắp được"), "{box_}");
+    assert!(
+        box_.contains(r#"<a href="/van-ban/luat-sua-2025/">Luật số 20/2025/QH15</a> (có hiệu lực từ ngày 01/7/2026)"#),
+        "{box_}"
+    );
+    assert!(
+        box_.find("05/2023/QH15") < box_.find("20/2025/QH15"),
+        "oldest first: {box_}"
+    );
+    let amending = read(&after, "van-ban/luat-sua-2025/index.html");
+    assert!(
+        amendments_of(&amending).contains("Sửa đổi, bổ sung:</strong>")
+            && amendments_of(&amending).contains("(có hiệu lực từ ngày 01/7/2026)"),
+        "{}",
+        amendments_of(&amending)
+    );
+    let law = jsonld(&amending);
+    let law = node(&law, "Legislation").expect("Legislation node");
+    for key in ["legislationChanges", "legislationAmends"] {
+        assert_eq!(
+            law[key][0]["legislationIdentifier"], "10/2020/QH14",
+            "{key}: {law}"
+        );
+        assert_eq!(law[key][0]["url"], "https://example.vn/van-ban/luat-goc/");
+    }
+    // A document amended by nothing gets no amendments box.
+    let plain = read(&after, "van-ban/nd-mot-phan/index.html");
+    assert_eq!(amendments_of(&plain), "");
+}
+
+#[test]
+fn partly_in_force_says_since_when_and_asks_for_a_note() {
+    let (f, run) = built("legal/amended", "2026-07-01");
+    let page = read(&f, "van-ban/nd-mot-phan/index.html");
+    assert!(
+        main_of(&page)
+            .contains("<strong>Còn hiệu lực một phần – có hiệu lực từ ngày 15/4/2021</strong>"),
+        "{}",
+        main_of(&page)
+    );
+    let law = jsonld(&page);
+    let law = node(&law, "Legislation").expect("Legislation node");
+    assert_eq!(
+        law["legislationLegalForce"],
+        "https://schema.org/PartiallyInForce"
+    );
+    assert!(
+        run.stderr.contains("nd-mot-phan.md:10:1") && run.stderr.contains("không có `status_note`"),
+        "{}",
+        run.stderr
+    );
+    // The other fixture's partly-in-force document has its note: no warning there.
+    let (_, run) = built("legal/replaced", "2026-11-29");
+    assert!(!run.stderr.contains("`status_note`"), "{}", run.stderr);
+}
+
+#[test]
+fn glossary_terms_link_their_first_use_outside_headings_links_and_code() {
+    let (f, _) = built("legal/glossary", "2026-11-29");
+    let home = read(&f, "index.html");
+    let main = main_of(&home);
+    let term = r#"<a class="term" href="/so-tay/thuat-ngu/nhung-nhieu/" title="Cố ý gây khó khăn cho người dân để được lợi.">NHŨNG NHIỄU</a>"#;
+    assert!(
+        main.contains(&format!("Khi bị {term}, hãy ghi lại.")),
+        "{main}"
+    );
+    assert_eq!(main.matches(r#"class="term""#).count(), 3, "{main}");
+    assert!(main.contains(r#"<h2 id="nhung-nhieu-la-gi">Nhũng nhiễu là gì</h2>"#));
+    assert!(main.contains("<code>hối lộ</code>"), "{main}");
+    assert!(
+        main.contains(r#"<a href="/so-tay/thuat-ngu/nhung-nhieu/">nhũng nhiễu</a>"#),
+        "{main}"
+    );
+    // The longest form, and a term right before a citation that still finds its document.
+    assert!(
+        main.contains(r#"title="Đưa hoặc nhận lợi ích để người có chức vụ làm theo ý mình.">Đưa hối lộ</a> là tội; hối lộ nhỏ"#),
+        "{main}"
+    );
+    assert!(
+        main.contains(r#"Người <a class="term" href="/so-tay/thuat-ngu/khieu-nai/""#)
+            && main.contains(r#"href="/so-tay/van-ban/luat-khieu-nai/#dieu-7">Điều 7</a> Luật Khiếu nại số <a class="cite""#),
+        "{main}"
+    );
+    // Not on the term's own page; other terms there are linked.
+    let own = read(&f, "thuat-ngu/nhung-nhieu/index.html");
+    let main = main_of(&own);
+    assert!(!main.contains("thuat-ngu/nhung-nhieu/\" title"), "{main}");
+    assert!(main.contains(r#"<a class="term" href="/so-tay/thuat-ngu/khieu-nai/""#));
+    assert!(
+        main.contains("Cách viết khác: sách nhiễu, hạch sách"),
+        "{main}"
+    );
+    let ld = jsonld(&own);
+    let t = node(&ld, "DefinedTerm").expect("DefinedTerm node");
+    assert_eq!(t["name"], "Nhũng nhiễu");
+    assert_eq!(t["alternateName"][1], "hạch sách");
+    assert_eq!(
+        t["inDefinedTermSet"],
+        "https://example.vn/so-tay/thuat-ngu/"
+    );
+}
+
+#[test]
+fn the_glossary_section_lists_terms_in_vietnamese_order() {
+    let (f, _) = built("legal/glossary", "2026-11-29");
+    let page = read(&f, "thuat-ngu/index.html");
+    let main = main_of(&page);
+    let order: Vec<usize> = ["Dân chủ", "Hối lộ", "Khiếu nại", "Nhũng nhiễu"]
+        .iter()
+        .map(|t| {
+            main.find(&format!("\">{t}</a></dt>"))
+                .unwrap_or_else(|| panic!("{t} listed: {main}"))
+        })
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    assert!(
+        main.contains("<dd>Nhân dân là chủ và làm chủ.</dd>"),
+        "{main}"
+    );
+}
+
+#[test]
+fn a_glossary_term_without_definition_is_a_located_error() {
+    let f = Fixture::new("legal/glossary");
+    f.write(
+        "content/thuat-ngu/vu-loi.md",
+        "---\ntitle: \"Vụ lợi\"\nkind: glossary\nforms: [\"vì vụ lợi\"]\n---\n\nVụ lợi.\n",
+    );
+    f.write(
+        "content/thuat-ngu/quan-triet.md",
+        "---\ntitle: \"Quán triệt\"\nforms: [\"quán triệt\"]\n---\n\nQuán triệt.\n",
+    );
+    let run = f.build();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/thuat-ngu/vu-loi.md:2:1")
+            && run.stderr.contains("thuật ngữ thiếu định nghĩa"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("content/thuat-ngu/quan-triet.md:3:1")
+            && run.stderr.contains("khóa `forms` chỉ dùng cho thuật ngữ"),
+        "{}",
+        run.stderr
+    );
+}

@@ -716,6 +716,13 @@ mod incremental {
             &["content/tin-tuc/bai-doi-ten.md"],
             Way::Full,
         );
+        let term = "content/thuat-ngu/thu-cong-chuc.md";
+        s.edit("a new glossary term", term, Way::Full, |_| {
+            "---\ntitle: \"Công chức\"\nkind: glossary\ndescription: \"Người làm việc trong cơ quan nhà nước.\"\n---\n\nCông chức.\n".into()
+        });
+        s.edit("a glossary definition", term, Way::Full, |t| {
+            t.replacen("Người làm", "Người được tuyển dụng, làm", 1)
+        });
         s.edit(
             "a new section",
             "content/huong-dan/_index.md",
