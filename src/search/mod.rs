@@ -32,6 +32,7 @@ mod results;
 mod shard;
 mod snippet;
 mod tokenize;
+mod typed;
 mod vocab;
 
 pub use live::{Files, LiveIndex, Rebuild, Updated};
@@ -191,6 +192,9 @@ pub(crate) mod tuning {
     pub(crate) const F_FOLDED: i64 = 2;
     /// See [`F_EXACT`].
     pub(crate) const F_PREFIX: i64 = 4;
+    /// Query-time factor of a Telex or VNI reading of a word the index has as typed: the
+    /// literal word's pages come first, the reading's still come.
+    pub(crate) const F_SHADOWED: i64 = 1;
     /// Keys a prefix expands to at most (the most frequent first).
     pub(crate) const MAX_EXPANSION: usize = 12;
     /// Query words considered at most.

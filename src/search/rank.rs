@@ -11,9 +11,9 @@
 //! with the shards and one pass over them ranks the pages.
 
 use super::index::Posting;
-use super::query::{parse_query, Query, QueryTerm};
+use super::query::{parse_query, Query};
 use super::shard::{cmp_keys, read_shard, TermEntry};
-use super::tuning::{F_EXACT, F_FOLDED, F_PREFIX, MAX_EXPANSION};
+use super::tuning::{F_EXACT, F_FOLDED, F_PREFIX, F_SHADOWED, MAX_EXPANSION};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 
@@ -49,22 +49,38 @@ pub struct Hit {
 /// One key a query term matches.
 struct KeyState<'a> {
     entry: &'a TermEntry,
-    exact: bool,
+    how: How,
+    /// Whether a spelling is preferred (the query or the reading has one).
+    typed: bool,
     /// Bit of the preferred toned spelling, if any.
     tone_bit: Option<u32>,
 }
 
+/// How a key came to match a term.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum How {
+    /// The term's own key, or another reading of it whose typed form the index lacks.
+    Exact,
+    /// A longer key the last word is a prefix of.
+    Prefix,
+    /// Another reading of a word the index has as typed (`as`, an English word and `á`):
+    /// found, but below the literal word.
+    Shadowed,
+}
+
 impl KeyState<'_> {
-    fn factor(&self, term: &QueryTerm, mask: u32) -> i64 {
-        if !self.exact {
-            F_PREFIX
-        } else if term.variant.is_none()
-            || !self.entry.has_variants()
-            || self.tone_bit.is_some_and(|b| mask & b != 0)
-        {
-            F_EXACT
-        } else {
-            F_FOLDED
+    fn factor(&self, mask: u32) -> i64 {
+        match self.how {
+            How::Prefix => F_PREFIX,
+            How::Shadowed => F_SHADOWED,
+            How::Exact
+                if !self.typed
+                    || !self.entry.has_variants()
+                    || self.tone_bit.is_some_and(|b| mask & b != 0) =>
+            {
+                F_EXACT
+            }
+            How::Exact => F_FOLDED,
         }
     }
 }
@@ -103,8 +119,8 @@ fn load_entries(
     let manifest = json(&loader.load("search/manifest.json")?)?;
     let dirs = manifest["dirs"].as_array().cloned().unwrap_or_default();
     let mut dir_files = BTreeSet::new();
-    for t in &query.terms {
-        dir_files.extend(covering(&dirs, &t.key, t.prefix));
+    for (key, prefix) in query.lookups() {
+        dir_files.extend(covering(&dirs, key, prefix));
     }
     let mut dir_data = HashMap::new();
     for d in &dir_files {
@@ -112,9 +128,9 @@ fn load_entries(
         dir_data.insert(d.clone(), v.as_array().cloned().unwrap_or_default());
     }
     let mut shard_files = BTreeSet::new();
-    for t in &query.terms {
-        for d in covering(&dirs, &t.key, t.prefix) {
-            shard_files.extend(covering(&dir_data[&d], &t.key, t.prefix));
+    for (key, prefix) in query.lookups() {
+        for d in covering(&dirs, key, prefix) {
+            shard_files.extend(covering(&dir_data[&d], key, prefix));
         }
     }
     let mut entries: Vec<TermEntry> = Vec::new();
@@ -133,12 +149,28 @@ fn match_terms<'a>(query: &Query, entries: &'a [TermEntry]) -> Vec<Vec<KeyState<
         .iter()
         .map(|t| {
             let mut keys: Vec<KeyState<'a>> = Vec::new();
-            if let Some(e) = by_key.get(t.key.as_str()) {
+            let literal = by_key.get(t.key.as_str());
+            if let Some(e) = literal {
                 keys.push(KeyState {
                     entry: e,
-                    exact: true,
-                    tone_bit: tone_bit(e, t, &by_key),
+                    how: How::Exact,
+                    typed: t.variant.is_some(),
+                    tone_bit: tone_bit(e, t.variant.as_deref(), &by_key),
                 });
+            }
+            for a in &t.alts {
+                if let Some(e) = by_key.get(a.key.as_str()) {
+                    keys.push(KeyState {
+                        entry: e,
+                        how: if literal.is_some() {
+                            How::Shadowed
+                        } else {
+                            How::Exact
+                        },
+                        typed: a.variant.is_some(),
+                        tone_bit: tone_bit(e, a.variant.as_deref(), &by_key),
+                    });
+                }
             }
             if t.prefix {
                 let mut expanded: Vec<&TermEntry> = Vec::new();
@@ -153,7 +185,8 @@ fn match_terms<'a>(query: &Query, entries: &'a [TermEntry]) -> Vec<Vec<KeyState<
                 expanded.sort_by(|a, b| b.df.cmp(&a.df).then_with(|| cmp_keys(&a.key, &b.key)));
                 keys.extend(expanded.into_iter().take(MAX_EXPANSION).map(|e| KeyState {
                     entry: e,
-                    exact: false,
+                    how: How::Prefix,
+                    typed: false,
                     tone_bit: None,
                 }));
             }
@@ -166,10 +199,10 @@ fn match_terms<'a>(query: &Query, entries: &'a [TermEntry]) -> Vec<Vec<KeyState<
 /// pair's by the spellings of its two words (which the query always looks up too).
 fn tone_bit(
     entry: &TermEntry,
-    term: &QueryTerm,
+    variant: Option<&str>,
     by_key: &HashMap<&str, &TermEntry>,
 ) -> Option<u32> {
-    let variant = term.variant.as_deref()?;
+    let variant = variant?;
     let index = if let Some(pair) = entry.key.strip_prefix('2') {
         let (f1, f2) = pair.split_once(' ')?;
         let (t1, t2) = variant.split_once(' ')?;
@@ -195,19 +228,18 @@ struct Candidate {
 }
 
 /// Every page that matches, best first (ties: lower page number first).
-fn rank(query: &Query, terms: &[Vec<KeyState<'_>>]) -> Vec<Candidate> {
+fn rank(terms: &[Vec<KeyState<'_>>]) -> Vec<Candidate> {
     let n = terms.len();
     // unit → per-term best weight. Units: page << 16 | 0xffff for the page-level list,
     // page << 16 | section for sections.
     let mut seen: [HashMap<u64, Vec<i64>>; 2] = [HashMap::new(), HashMap::new()];
     for (ti, keys) in terms.iter().enumerate() {
-        let qt = &query.terms[ti];
         for k in keys {
             for (l, list) in k.entry.lists.iter().enumerate() {
                 let m = i64::from(list.m);
                 for p in &list.postings {
                     let unit = unit_of(p, l);
-                    let w = k.factor(qt, p.mask) * m * i64::from(p.q);
+                    let w = k.factor(p.mask) * m * i64::from(p.q);
                     let row = seen[l].entry(unit).or_insert_with(|| vec![0; n]);
                     row[ti] = row[ti].max(w);
                 }
@@ -258,7 +290,7 @@ pub fn search(raw: &str, limit: usize, loader: &mut dyn Loader) -> Result<Vec<Hi
     }
     let (manifest, entries) = load_entries(&query, loader)?;
     let terms = match_terms(&query, &entries);
-    let cands = rank(&query, &terms);
+    let cands = rank(&terms);
     let set = manifest["r"].as_str().unwrap_or_default().to_owned();
     let per_file = |key: &str| -> Result<usize, String> {
         manifest[key]

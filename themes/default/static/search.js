@@ -47,6 +47,84 @@ export function extract (s) {
 const words = (s, tones) =>
   [...s.matchAll(TOK)].map((m) => ({ f: folded(m[0]), t: tones && toned(m[0]), s: m.index, e: m.index + m[0].length, w: m[0] }))
 
+// ---- Words typed as Telex or VNI (typed.rs) ----
+const ONSETS = 'ngh ng gh gi kh nh ph qu th tr ch b c d đ g h k l m n p r s t v x'.split(' ').concat('')
+const RHYMES = new Set(('a ai ao au ay ac ach am an ang anh ap at ăc ăm ăn ăng ăp ăt âc âm ân âng âp ât âu ây e eo ec em en eng ep et ' +
+  'ê êu êch êm ên ênh êp êt i ia iu ich im in inh ip it iêc iêm iên iêng iêp iêt iêu yêm yên yêt yêu o oa oac oach oai oam oan ' +
+  'oang oanh oao oap oat oay oc oe oen oeo oet oi om on ong op ot oăc oăm oăn oăng oăt oong ooc ô ôc ôi ôm ôn ông ôp ôt ơ ơi ơm ' +
+  'ơn ơp ơt u ua uân uâng uât uây uc ui um un ung up ut uơ uy uya uych uyên uyêt uynh uyt uyu uê uênh uêch uôc uôi uôm uôn uông ' +
+  'uôt ư ưa ưc ưi ưm ưn ưng ưt ưu ươc ươi ươm ươn ương ươp ươt ươu y').split(' '))
+const isV = (c) => 'aăâeêioôơuưy'.includes(c)
+const HB = { a: 'ă', o: 'ơ', u: 'ư' }
+const CF = { a: 'â', e: 'ê', o: 'ô' }
+function markLast (l, marks) {
+  const n = l.length
+  const to = marks[l[n - 1]]
+  if (!to) return false
+  l[n - 1] = to
+  if (to === 'ơ' && l[n - 2] === 'u') l[n - 2] = 'ư'
+  return true
+}
+function delayed (l, marks) {
+  const i = l.join('').indexOf('uo')
+  if (marks.o === 'ơ' && i >= 0) return (l[i] = 'ư'), (l[i + 1] = 'ơ'), true
+  for (let j = l.length; j--;) if (marks[l[j]]) return (l[j] = marks[l[j]]), true
+  return false
+}
+function place (r) {
+  const v = [...r].flatMap((c, i) => (isV(c) ? [i] : []))
+  const m = v.filter((i) => 'ăâêôơư'.includes(r[i]))
+  const last = v[v.length - 1] ?? 0
+  if (m.length) return m[m.length - 1]
+  if (last + 1 < r.length || v.length === 1) return last
+  if (v.length === 3) return v[1]
+  return ['oa', 'oe', 'uy'].includes(r[v[0]] + r[v[1]]) ? v[1] : v[0]
+}
+// The syllable a Telex or VNI spelling stands for, or null.
+export function decode (word) {
+  const w = word.toLowerCase()
+  if (w.length < 2 || w.length > 12 || !/^[a-z][a-z0-9]*$/.test(w)) return null
+  const l = []
+  let tone = 0
+  let changed = false
+  const vni = /\d/.test(w)
+  for (const c of w) {
+    const seen = l.some(isV)
+    const last = l[l.length - 1]
+    let ok = true
+    if (vni) {
+      if (c >= '1' && c <= '5' && seen) ok = !tone && (tone = +c)
+      else if (c >= '6' && c <= '8') {
+        const marks = c === '6' ? CF : c === '7' ? { o: 'ơ', u: 'ư' } : { a: 'ă' }
+        ok = marks[last] ? markLast(l, marks) : delayed(l, marks)
+      } else if (c === '9' && last === 'd') l[l.length - 1] = 'đ'
+      else if (c >= 'a') l.push(c)
+      else ok = false
+      changed = true
+    } else {
+      if (c === 'd' && l.length === 1 && last === 'd') l[0] = 'đ'
+      else if ('sfrxj'.includes(c) && seen) ok = !tone && (tone = 'sfrxj'.indexOf(c) + 1)
+      else if (c === 'w' && isV(last)) ok = markLast(l, HB)
+      else if (c === 'w' && !seen) l.push('ư')
+      else if (c === 'w') ok = delayed(l, HB)
+      else if ('aeo'.includes(c) && last === c) ok = markLast(l, CF)
+      else {
+        l.push(c)
+        continue
+      }
+      changed = true
+    }
+    if (!ok) return null
+  }
+  const s = l.join('')
+  const o = changed && ONSETS.find((o) => s.startsWith(o) && RHYMES.has(s.slice(o.length)))
+  if (o == null || o === false) return null
+  const r = s.slice(o.length)
+  if (/(c|ch|p|t)$/.test(r) && tone !== 1 && tone !== 5) return null
+  const at = tone ? place(r) : -1
+  return (o + [...r].map((c, i) => (i === at ? c + '\u0301\u0300\u0309\u0303\u0323'[tone - 1] : c)).join('')).normalize('NFC')
+}
+
 // ---- Query (query.rs) ----
 export function parse (raw) {
   const q = raw.normalize('NFC')
@@ -54,11 +132,20 @@ export function parse (raw) {
   const prefix = /[\p{Alphabetic}\p{N}\p{M}]$/u.test(q)
   const marked = ws.some((w) => /[\p{M}đĐ]/u.test(w.w.normalize('NFD')))
   const terms = []
-  const push = (key, variant, pre) => terms.some((t) => t.key === key) || terms.push({ key, variant, prefix: pre })
+  const push = (key, variant, pre, alts = []) => terms.some((t) => t.key === key) || terms.push({ key, variant, prefix: pre, alts })
+  const rd = ws.map((w) => {
+    const d = decode(w.w)
+    return d && { f: folded(d), t: toned(d) }
+  })
+  const form = (i) => rd[i] || { f: ws[i].f, t: marked ? ws[i].t : null }
   ws.forEach((w, i) => {
     const n = ws[i + 1]
-    push('1' + w.f, marked ? w.t : null, prefix && i === ws.length - 1 && [...w.f].length >= 2)
-    if (n) push(`2${w.f} ${n.f}`, marked ? `${w.t} ${n.t}` : null, prefix && i + 2 === ws.length)
+    push('1' + w.f, marked ? w.t : null, prefix && i === ws.length - 1 && [...w.f].length >= 2, rd[i] ? [{ key: '1' + rd[i].f, variant: rd[i].t }] : [])
+    if (n) {
+      const [a, b] = [form(i), form(i + 1)]
+      const alts = rd[i] || rd[i + 1] ? [{ key: `2${a.f} ${b.f}`, variant: a.t != null && b.t != null ? `${a.t} ${b.t}` : null }] : []
+      push(`2${w.f} ${n.f}`, marked ? `${w.t} ${n.t}` : null, prefix && i + 2 === ws.length, alts)
+    }
   })
   const spans = []
   for (const m of q.matchAll(LOOSE)) {
@@ -69,7 +156,7 @@ export function parse (raw) {
     const m = /^\p{L}*(\p{Nd}{1,5})$/u.exec(w.f)
     if (m && !spans.some(([s, e]) => w.s > s && w.s < e)) push('1#' + zeros(m[1]), null, false)
   }
-  return { words: ws, prefix, marked, terms }
+  return { words: ws, prefix, marked, terms, also: rd.filter(Boolean).map((r) => r.f) }
 }
 
 // ---- Files (shard.rs) ----
@@ -151,37 +238,42 @@ const decoded = (buf) => parsed.get(buf) || parsed.set(buf, readShard(buf)).get(
 
 // The mask bit of the spelling a term was typed with: a word's by its spellings, a pair's
 // by the spellings of its two words (which the query always looks up too).
-function toneBit (e, t, byKey) {
-  if (t.variant == null) return 0
+function toneBit (e, variant, byKey) {
+  if (variant == null) return 0
   let i
   if (e.key[0] === '2') {
     const [f1, f2] = e.key.slice(1).split(' ')
-    const [t1, t2] = t.variant.split(' ')
+    const [t1, t2] = variant.split(' ')
     const a = byKey.get('1' + f1)?.vars.indexOf(t1) ?? -1
     const b = byKey.get('1' + f2)?.vars.indexOf(t2) ?? -1
     i = a < 0 || b < 0 ? -1 : e.vars.indexOf(a * 32 + b)
-  } else i = e.vars.indexOf(t.variant)
+  } else i = e.vars.indexOf(variant)
   return i < 0 ? 0 : 2 ** i
 }
 
 async function loadTerms (query, load) {
   const man = await load('search/manifest.json')
-  const dirFiles = uniq(query.terms.flatMap((t) => covering(man.dirs, t.key, t.prefix)))
+  const look = query.terms.flatMap((t) => [[t.key, t.prefix], ...t.alts.map((a) => [a.key, false])])
+  const dirFiles = uniq(look.flatMap(([k, p]) => covering(man.dirs, k, p)))
   const dirs = {}
   await Promise.all(dirFiles.map(async (d) => (dirs[d] = await load(`search/d/${d}.json`))))
-  const shardFiles = uniq(
-    query.terms.flatMap((t) => covering(man.dirs, t.key, t.prefix).flatMap((d) => covering(dirs[d], t.key, t.prefix)))
-  )
+  const shardFiles = uniq(look.flatMap(([k, p]) => covering(man.dirs, k, p).flatMap((d) => covering(dirs[d], k, p))))
   const entries = (await Promise.all(shardFiles.map((s) => load(`search/s/${s}.bin`, 1)))).flatMap(decoded)
   const byKey = new Map(entries.map((e) => [e.key, e]))
   const terms = query.terms.map((t) => {
     const e = byKey.get(t.key)
-    const keys = e ? [{ e, exact: true, bit: toneBit(e, t, byKey) }] : []
+    // ex: the factor when it does not depend on the posting's spellings (0: it does).
+    const ex = (e, v) => (v == null || !e.vars.length ? 8 : 0)
+    const keys = e ? [{ e, ex: ex(e, t.variant), bit: toneBit(e, t.variant, byKey) }] : []
+    for (const a of t.alts) {
+      const x = byKey.get(a.key)
+      if (x) keys.push({ e: x, ex: e ? 1 : ex(x, a.variant), bit: toneBit(x, a.variant, byKey) })
+    }
     if (t.prefix) {
       const exp = []
       for (const x of entries) if (x.key !== t.key && x.key.startsWith(t.key) && !exp.some((y) => y.key === x.key)) exp.push(x)
       exp.sort((a, b) => b.df - a.df || (a.key < b.key ? -1 : 1))
-      for (const x of exp.slice(0, 12)) keys.push({ e: x, exact: false, bit: 0 })
+      for (const x of exp.slice(0, 12)) keys.push({ e: x, ex: 4, bit: 0 })
     }
     return keys
   })
@@ -195,11 +287,10 @@ function evaluate (query, terms) {
   const idx = [new Map(), new Map()]
   const rows = [[], []]
   terms.forEach((keys, ti) => {
-    const qt = query.terms[ti]
     for (const k of keys) {
       for (let l = 0; l < 2; l++) {
         const { m, p: ps } = k.e.lists[l]
-        const ex = !k.exact ? 4 : qt.variant == null || !k.e.vars.length ? 8 : 0
+        const ex = k.ex
         const ids = idx[l]
         const row = rows[l]
         for (const p of ps) {
@@ -271,7 +362,7 @@ export function snippet (text, query) {
   const toks = words(text)
   const n = toks.length
   if (!n) return ''
-  const exact = new Set(query.words.map((w) => w.f))
+  const exact = new Set([...query.words.map((w) => w.f), ...query.also])
   const last = query.words[query.words.length - 1]
   const pre = query.prefix && last && [...last.f].length >= 2 ? last.f : null
   const hit = toks.map((t) => exact.has(t.f) || (pre != null && t.f.startsWith(pre)))
