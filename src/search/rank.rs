@@ -13,7 +13,7 @@
 use super::index::Posting;
 use super::query::{parse_query, Query};
 use super::shard::{cmp_keys, read_shard, TermEntry};
-use super::tuning::{F_EXACT, F_FOLDED, F_PREFIX, F_SHADOWED, MAX_EXPANSION};
+use super::tuning::{F_EXACT, F_FOLDED, F_PREFIX, F_SHADOWED, MAX_EXPANSION, Q_RETIRED};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 
@@ -273,6 +273,27 @@ fn rank(terms: &[Vec<KeyState<'_>>]) -> Vec<Candidate> {
     out
 }
 
+/// Lowers the pages no longer in force (the manifest's `x`): each keeps [`Q_RETIRED`]
+/// quarters of its score, and one whose replacing page was found ranks just below that page
+/// when it scored at most half as much again.
+fn demote(cands: &mut [Candidate], x: &HashMap<u32, Option<u32>>) {
+    if x.is_empty() {
+        return;
+    }
+    let score_of: HashMap<u32, i64> = cands.iter().map(|c| (c.page, c.score)).collect();
+    for c in cands.iter_mut() {
+        let Some(by) = x.get(&c.page) else { continue };
+        let mut s = c.score * Q_RETIRED / 4;
+        if let Some(&r) = by.and_then(|b| score_of.get(&b)) {
+            if s >= r && 2 * c.score <= 3 * r {
+                s = r - 1;
+            }
+        }
+        c.score = s;
+    }
+    cands.sort_by(|a, b| b.score.cmp(&a.score).then(a.page.cmp(&b.page)));
+}
+
 fn unit_of(p: &Posting, list: usize) -> u64 {
     (u64::from(p.page) << 16)
         | if list == 0 {
@@ -290,7 +311,12 @@ pub fn search(raw: &str, limit: usize, loader: &mut dyn Loader) -> Result<Vec<Hi
     }
     let (manifest, entries) = load_entries(&query, loader)?;
     let terms = match_terms(&query, &entries);
-    let cands = rank(&terms);
+    let mut cands = rank(&terms);
+    let x = manifest["x"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    demote(&mut cands, &super::standing::read(x));
     let set = manifest["r"].as_str().unwrap_or_default().to_owned();
     let per_file = |key: &str| -> Result<usize, String> {
         manifest[key]

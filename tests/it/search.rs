@@ -124,7 +124,7 @@ fn index_files_are_hashed_and_leave_out_the_search_page() {
     let manifest: Value =
         serde_json::from_str(&site.output("search/manifest.json")).expect("manifest");
     // The search page is not indexed; every other page is.
-    assert_eq!(manifest["pages"], 18);
+    assert_eq!(manifest["pages"], 20);
     let dir = manifest["dirs"][0][1].as_str().unwrap();
     assert_eq!(dir.len(), 12);
     assert!(site.has_output(&format!("search/d/{dir}.json")));

@@ -326,12 +326,29 @@ function evaluate (query, terms) {
   return out
 }
 
+// Pages no longer in force (standing.rs): 3/4 of their score, and just below the page that
+// replaced them when it was found and they scored at most half as much again.
+function demote (cands, x) {
+  if (!x.length) return cands
+  const by = new Map()
+  for (let i = 0, p = 0; i < x.length; i += 2) by.set((p += x[i]), x[i + 1] - 1)
+  const score = new Map(cands.map((c) => [c.page, c.lb]))
+  for (const c of cands) {
+    if (!by.has(c.page)) continue
+    let s = Math.floor((c.lb * 3) / 4)
+    const r = score.get(by.get(c.page))
+    if (r != null && s >= r && 2 * c.lb <= 3 * r) s = r - 1
+    c.lb = s
+  }
+  return cands.sort((a, b) => b.lb - a.lb || a.page - b.page)
+}
+
 // Ranks pages: {query, cands: [{page, lb, block}], man}. `load(path, binary)` reads a file.
 export async function rank (raw, load = web) {
   const query = parse(raw)
   if (!query.terms.length) return { query, cands: [] }
   const { man, terms } = await loadTerms(query, load)
-  return { query, cands: evaluate(query, terms), man }
+  return { query, cands: demote(evaluate(query, terms), man.x || []), man }
 }
 
 // One result: {url, title, score, snippet, breadcrumb, heading}.
