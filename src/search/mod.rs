@@ -22,6 +22,7 @@
 //!   shards and result files it touched, byte for byte what a full build writes.
 
 pub mod cli;
+mod correct;
 mod cut;
 mod index;
 mod live;
@@ -38,7 +39,7 @@ mod vocab;
 
 pub use live::{Files, LiveIndex, Rebuild, Updated};
 pub use query::{parse_query, Query, QueryTerm};
-pub use rank::{search, Hit, Loader};
+pub use rank::{search, search_found, Found, Hit, Loader};
 pub use shard::Sink;
 pub use snippet::snippet;
 pub use tokenize::{is_marked, words, Word};

@@ -34,6 +34,8 @@ pub struct Alt {
     pub key: String,
     /// The toned spelling to prefer (`văn`), when the reading has one.
     pub variant: Option<String>,
+    /// Whether it corrects a confused spelling (`correct`) rather than reads keystrokes.
+    pub fix: bool,
 }
 
 /// A parsed query.
@@ -53,7 +55,7 @@ pub struct Query {
 
 impl Query {
     /// Every key to look up in the index, with whether it is matched as a prefix.
-    pub(crate) fn lookups(&self) -> impl Iterator<Item = (&str, bool)> {
+    pub(crate) fn lookups(&self) -> impl Iterator<Item = (&str, bool)> + Clone {
         self.terms.iter().flat_map(|t| {
             std::iter::once((t.key.as_str(), t.prefix))
                 .chain(t.alts.iter().map(|a| (a.key.as_str(), false)))
@@ -129,6 +131,7 @@ pub fn parse_query(raw: &str) -> Query {
                 .map(|(f, t)| Alt {
                     key: format!("1{f}"),
                     variant: Some(t.clone()),
+                    fix: false,
                 })
                 .collect(),
         });
@@ -138,6 +141,7 @@ pub fn parse_query(raw: &str) -> Query {
                 vec![Alt {
                     key: format!("2{f1} {f2}"),
                     variant: t1.zip(t2).map(|(a, b)| format!("{a} {b}")),
+                    fix: false,
                 }]
             } else {
                 Vec::new()

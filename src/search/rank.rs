@@ -111,33 +111,36 @@ fn covering(entries: &[serde_json::Value], key: &str, prefix: bool) -> Vec<Strin
     out
 }
 
-/// Loads the manifest and every shard that may hold a term of the query.
-fn load_entries(
-    query: &Query,
+/// Loads every shard that may hold one of `keys` (with whether each is a prefix), reading
+/// directory files through `dirs_seen` so that a second round reads none twice.
+fn load_entries<'k>(
+    manifest: &serde_json::Value,
+    keys: impl Iterator<Item = (&'k str, bool)> + Clone,
     loader: &mut dyn Loader,
-) -> Result<(serde_json::Value, Vec<TermEntry>), String> {
-    let manifest = json(&loader.load("search/manifest.json")?)?;
+    dirs_seen: &mut HashMap<String, Vec<serde_json::Value>>,
+) -> Result<Vec<TermEntry>, String> {
     let dirs = manifest["dirs"].as_array().cloned().unwrap_or_default();
     let mut dir_files = BTreeSet::new();
-    for (key, prefix) in query.lookups() {
+    for (key, prefix) in keys.clone() {
         dir_files.extend(covering(&dirs, key, prefix));
     }
-    let mut dir_data = HashMap::new();
     for d in &dir_files {
-        let v = json(&loader.load(&format!("search/d/{d}.json"))?)?;
-        dir_data.insert(d.clone(), v.as_array().cloned().unwrap_or_default());
+        if !dirs_seen.contains_key(d) {
+            let v = json(&loader.load(&format!("search/d/{d}.json"))?)?;
+            dirs_seen.insert(d.clone(), v.as_array().cloned().unwrap_or_default());
+        }
     }
     let mut shard_files = BTreeSet::new();
-    for (key, prefix) in query.lookups() {
+    for (key, prefix) in keys {
         for d in covering(&dirs, key, prefix) {
-            shard_files.extend(covering(&dir_data[&d], key, prefix));
+            shard_files.extend(covering(&dirs_seen[&d], key, prefix));
         }
     }
     let mut entries: Vec<TermEntry> = Vec::new();
     for s in &shard_files {
         entries.extend(read_shard(&loader.load(&format!("search/s/{s}.bin"))?)?);
     }
-    Ok((manifest, entries))
+    Ok(entries)
 }
 
 /// The keys each query term matches: its own, then up to [`MAX_EXPANSION`] longer keys
@@ -303,20 +306,97 @@ fn unit_of(p: &Posting, list: usize) -> u64 {
         }
 }
 
+/// What a search found: the hits, and the query it read when the best hit came from
+/// reading the words otherwise (Telex or VNI, a confused spelling).
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    /// At most `limit` hits, best first.
+    pub hits: Vec<Hit>,
+    /// The query as read (`xử lí` for `sử lí`), shown as "Có phải bạn muốn tìm: …".
+    pub suggestion: Option<String>,
+}
+
+/// The query as read, when the top page owes its score to other readings of the words.
+fn suggest(
+    raw: &str,
+    query: &Query,
+    entries: &[TermEntry],
+    cands: &[Candidate],
+    top: u32,
+) -> Option<String> {
+    let mut plain = query.clone();
+    plain.terms.iter_mut().for_each(|t| t.alts.clear());
+    let score = |c: &[Candidate]| c.iter().find(|c| c.page == top).map_or(0, |c| c.score);
+    if score(cands) <= score(&rank(&match_terms(&plain, entries))) {
+        return None;
+    }
+    let q = crate::text::nfc(raw);
+    let by_key: HashMap<&str, &TermEntry> = entries.iter().map(|e| (e.key.as_str(), e)).collect();
+    let words: Vec<String> = query
+        .words
+        .iter()
+        .map(|w| {
+            let term = query
+                .terms
+                .iter()
+                .find(|t| t.key == format!("1{}", w.folded));
+            let alts = term.map(|t| t.alts.as_slice()).unwrap_or_default();
+            let fix = alts.iter().find(|a| a.fix).and_then(|a| {
+                let e = by_key.get(a.key.as_str())?;
+                Some(
+                    e.variants
+                        .first()
+                        .cloned()
+                        .unwrap_or_else(|| a.key[1..].to_owned()),
+                )
+            });
+            match fix.or_else(|| alts.first().and_then(|a| a.variant.clone())) {
+                Some(toned) => super::typed::spell(&toned),
+                None => q[w.start..w.end].to_owned(),
+            }
+        })
+        .collect();
+    Some(words.join(" "))
+}
+
 /// Searches the index that `loader` reads; returns at most `limit` hits, best first.
 pub fn search(raw: &str, limit: usize, loader: &mut dyn Loader) -> Result<Vec<Hit>, String> {
-    let query = parse_query(raw);
+    Ok(search_found(raw, limit, loader)?.hits)
+}
+
+/// [`search`], with the query as read when that is what found the best hit.
+pub fn search_found(raw: &str, limit: usize, loader: &mut dyn Loader) -> Result<Found, String> {
+    let mut query = parse_query(raw);
     if query.terms.is_empty() || limit == 0 {
-        return Ok(Vec::new());
+        return Ok(Found::default());
     }
-    let (manifest, entries) = load_entries(&query, loader)?;
+    let manifest = json(&loader.load("search/manifest.json")?)?;
+    let mut dirs = HashMap::new();
+    let mut entries = load_entries(&manifest, query.lookups(), loader, &mut dirs)?;
+    // Terms the site barely has: their confusable spellings, in a second round.
+    let wanted = super::correct::candidates(&query, &entries);
+    if !wanted.is_empty() {
+        let keys = super::correct::lookups(&wanted);
+        let more = load_entries(
+            &manifest,
+            keys.iter().map(|k| (k.as_str(), false)),
+            loader,
+            &mut dirs,
+        )?;
+        entries.extend(more);
+        super::correct::apply(&mut query, &wanted, &entries);
+    }
     let terms = match_terms(&query, &entries);
-    let mut cands = rank(&terms);
+    let raw_cands = rank(&terms);
+    let mut cands = raw_cands.clone();
     let x = manifest["x"]
         .as_array()
         .map(Vec::as_slice)
         .unwrap_or_default();
     demote(&mut cands, &super::standing::read(x));
+    let suggestion = cands
+        .first()
+        .and_then(|top| suggest(raw, &query, &entries, &raw_cands, top.page));
     let set = manifest["r"].as_str().unwrap_or_default().to_owned();
     let per_file = |key: &str| -> Result<usize, String> {
         manifest[key]
@@ -358,5 +438,5 @@ pub fn search(raw: &str, limit: usize, loader: &mut dyn Loader) -> Result<Vec<Hi
             heading: heading.map(str::to_owned),
         });
     }
-    Ok(hits)
+    Ok(Found { hits, suggestion })
 }

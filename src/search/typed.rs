@@ -19,15 +19,22 @@ const ONSETS: &[&str] = &[
     "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "",
 ];
 
-/// Rhymes (medial, nucleus and final) without tones.
-const RHYMES: &str =
-    "a ai ao au ay ac ach am an ang anh ap at ăc ăm ăn ăng ăp ăt âc âm ân âng âp ât \
-    âu ây e eo ec em en eng ep et ê êu êch êm ên ênh êp êt i ia iu ich im in inh ip it iêc iêm \
-    iên iêng iêp iêt iêu yêm yên yêt yêu o oa oac oach oai oam oan oang oanh oao oap oat oay oc \
-    oe oen oeo oet oi om on ong op ot oăc oăm oăn oăng oăt oong ooc ô ôc ôi ôm ôn ông ôp ôt ơ \
-    ơi ơm ơn ơp ơt u ua uân uâng uât uây uc ui um un ung up ut uơ uy uya uych uyên uyêt uynh \
-    uyt uyu uê uênh uêch uôc uôi uôm uôn uông uôt ư ưa ưc ưi ưm ưn ưng ưt ưu ươc ươi ươm ươn \
-    ương ươp ươt ươu y";
+/// Rhymes (medial, nucleus and final) without tones, grouped as `finals:nuclei` (every
+/// nucleus listed takes every final listed; an empty final is an open syllable). The browser
+/// client holds the same string.
+const RHYMES: &str = ",c,ch,i,m,n,ng,nh,o,p,t,u,y:a c,m,n,ng,p,t:ă c,m,n,ng,p,t,u,y:â ,c,m,n,ng,o,p,t:e ,ch,m,n,nh,p,t,u:ê,i :ia,ua,uơ,uya,ưa,y c,m,n,ng,p,t,u:iê m,n,t,u:yê ,c,i,m,n,ng,p,t:o,ô ,c,ch,i,m,n,ng,nh,o,p,t,y:oa ,n,o,t:oe c,m,n,ng,t:oă c,ng:oo ,i,m,n,p,t:ơ ,c,i,m,n,ng,p,t,y:u n,ng,t,y:uâ ch,nh,t,u:uy n,t:uyê ,ch,nh:uê c,i,m,n,ng,t:uô ,c,i,m,n,ng,t,u:ư c,i,m,n,ng,p,t,u:ươ";
+
+/// Whether `rhyme` is one of [`RHYMES`].
+fn is_rhyme(rhyme: &str) -> bool {
+    RHYMES.split(' ').any(|group| {
+        let (finals, nuclei) = group.split_once(':').unwrap_or_default();
+        nuclei.split(',').any(|n| {
+            rhyme
+                .strip_prefix(n)
+                .is_some_and(|f| finals.split(',').any(|x| x == f))
+        })
+    })
+}
 
 /// Combining tone marks by tone number (1 sắc, 2 huyền, 3 hỏi, 4 ngã, 5 nặng).
 const TONE_MARKS: [char; 5] = ['\u{301}', '\u{300}', '\u{309}', '\u{303}', '\u{323}'];
@@ -155,13 +162,23 @@ fn vni(word: &str) -> Option<(Vec<char>, Option<u8>)> {
     Some((letters, tone))
 }
 
+/// A toned key (`xu3`) as the word people write (`xử`), for "Có phải bạn muốn tìm".
+pub(crate) fn spell(toned: &str) -> String {
+    let base = toned.trim_end_matches(|c: char| c.is_ascii_digit());
+    let tone = toned[base.len()..]
+        .parse::<u8>()
+        .ok()
+        .filter(|t| (1..=5).contains(t));
+    let letters: Vec<char> = base.chars().collect();
+    syllable(&letters, tone).unwrap_or_else(|| base.to_owned())
+}
+
 /// The syllable with its tone mark placed, if `letters` are an onset and a rhyme.
 fn syllable(letters: &[char], tone: Option<u8>) -> Option<String> {
     let word: String = letters.iter().collect();
-    let rhymes = || RHYMES.split_whitespace();
     let (onset, rhyme) = ONSETS.iter().find_map(|o| {
         let rest = word.strip_prefix(o)?;
-        rhymes().any(|r| r == rest).then_some((o.len(), rest))
+        is_rhyme(rest).then_some((o.len(), rest))
     })?;
     let stop = ["c", "ch", "p", "t"].iter().any(|f| rhyme.ends_with(f));
     if stop && !matches!(tone, Some(1 | 5)) {
@@ -205,6 +222,16 @@ fn tone_position(r: &[char]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_rhyme_table_holds_the_rhymes_and_no_other() {
+        for r in ["a", "oanh", "uyên", "ương", "ưu", "y", "ia", "oong", "uênh"] {
+            assert!(is_rhyme(r), "{r}");
+        }
+        for r in ["", "ăi", "ơng", "eu", "uyênh", "ya", "oongg"] {
+            assert!(!is_rhyme(r), "{r}");
+        }
+    }
 
     /// The shared vectors (also checked against the browser client by `tests/js`).
     #[test]
