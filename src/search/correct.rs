@@ -15,6 +15,9 @@ use std::collections::HashMap;
 pub(crate) const FEW: usize = 4;
 /// A spelling replaces the typed one when it is on more than this many times its pages.
 const BETTER: usize = 4;
+/// Candidate keys a query looks up at most (in term order), so that a query of many unknown
+/// words still reads a bounded number of shards.
+const MAX_CANDIDATES: usize = 4;
 
 const ONSETS: &[&[&str]] = &[&["s", "x"], &["tr", "ch"], &["d", "gi", "r"], &["n", "l"]];
 const FINALS: &[&[&str]] = &[&["ng", "n"], &["t", "c"]];
@@ -72,17 +75,21 @@ pub(crate) fn confusions(word: &str) -> Vec<String> {
 }
 
 /// Keys to look up for each term of `query` that the index (as far as `entries` show)
-/// barely has: (term index, candidate keys).
+/// barely has: (term index, candidate keys), the rarest terms first.
 pub(crate) fn candidates(query: &Query, entries: &[TermEntry]) -> Vec<(usize, Vec<String>)> {
     let df: HashMap<&str, usize> = entries.iter().map(|e| (e.key.as_str(), e.df)).collect();
+    let found_of = |i: usize| df.get(query.terms[i].key.as_str()).copied().unwrap_or(0);
+    // The rarest terms first: they get the candidates when there are too many.
+    let mut order: Vec<usize> = (0..query.terms.len()).collect();
+    order.sort_by_key(|&i| found_of(i));
     let mut out = Vec::new();
-    for (i, t) in query.terms.iter().enumerate() {
-        let found = df.get(t.key.as_str()).copied().unwrap_or(0)
-            + t.alts
-                .iter()
-                .map(|a| df.get(a.key.as_str()).copied().unwrap_or(0))
-                .sum::<usize>();
-        if found >= FEW {
+    for i in order {
+        let (t, found) = (&query.terms[i], found_of(i));
+        // A word typed as keystrokes was not also misspelled.
+        let read = t.key[1..]
+            .split(' ')
+            .any(|w| query.also.iter().any(|a| a == w));
+        if found >= FEW || !t.alts.is_empty() || read {
             continue;
         }
         let keys: Vec<String> = if let Some(w) = t.key.strip_prefix('1') {
@@ -94,6 +101,12 @@ pub(crate) fn candidates(query: &Query, entries: &[TermEntry]) -> Vec<(usize, Ve
         } else {
             Vec::new()
         };
+        let room = MAX_CANDIDATES
+            - out
+                .iter()
+                .map(|(_, k): &(usize, Vec<String>)| k.len())
+                .sum::<usize>();
+        let keys: Vec<String> = keys.into_iter().take(room).collect();
         if !keys.is_empty() {
             out.push((i, keys));
         }
@@ -170,6 +183,15 @@ fn push_fix(query: &mut Query, term: usize, key: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_query_of_unknown_words_looks_up_a_bounded_number_of_keys() {
+        let q = crate::search::parse_query("sa xa tra cha da gia ra na la sat");
+        let wanted = candidates(&q, &[]);
+        let n: usize = wanted.iter().map(|(_, k)| k.len()).sum();
+        assert_eq!(n, MAX_CANDIDATES);
+        assert!(lookups(&wanted).len() <= 3 * MAX_CANDIDATES);
+    }
 
     #[test]
     fn confusable_onsets_and_finals() {

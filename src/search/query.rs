@@ -136,22 +136,31 @@ pub fn parse_query(raw: &str) -> Query {
                 .collect(),
         });
         if let Some(next) = all.get(i + 1) {
-            let alts = if readings[i].is_some() || readings[i + 1].is_some() {
-                let ((f1, t1), (f2, t2)) = (form(i), form(i + 1));
-                vec![Alt {
-                    key: format!("2{f1} {f2}"),
-                    variant: t1.zip(t2).map(|(a, b)| format!("{a} {b}")),
-                    fix: false,
-                }]
-            } else {
-                Vec::new()
+            let ((f1, t1), (f2, t2)) = (form(i), form(i + 1));
+            let alt = Alt {
+                key: format!("2{f1} {f2}"),
+                variant: t1.zip(t2).map(|(a, b)| format!("{a} {b}")),
+                fix: false,
             };
-            push(QueryTerm {
-                key: format!("2{} {}", w.folded, next.folded),
-                variant: marked.then(|| format!("{} {}", w.toned, next.toned)),
-                prefix: prefix && i + 2 == n,
-                alts,
-            });
+            let pair_prefix = prefix && i + 2 == n;
+            if readings[i].is_some() && readings[i + 1].is_some() {
+                // Two keystroke spellings in a row are not a phrase as typed: only the
+                // reading is looked up (one shard less).
+                push(QueryTerm {
+                    key: alt.key,
+                    variant: alt.variant,
+                    prefix: pair_prefix,
+                    alts: Vec::new(),
+                });
+            } else {
+                let one = readings[i].is_some() || readings[i + 1].is_some();
+                push(QueryTerm {
+                    key: format!("2{} {}", w.folded, next.folded),
+                    variant: marked.then(|| format!("{} {}", w.toned, next.toned)),
+                    prefix: pair_prefix,
+                    alts: if one { vec![alt] } else { Vec::new() },
+                });
+            }
         }
     }
     // Document numbers: whole numbers first, then leading numbers of other words.
@@ -241,15 +250,17 @@ mod tests {
         let q = parse_query("vawn hoas cong vuj");
         assert_eq!(q.terms[0].alts[0].key, "1van");
         assert_eq!(q.terms[0].alts[0].variant.as_deref(), Some("văn"));
-        assert_eq!(q.terms[1].alts[0].key, "2van hoa");
-        assert_eq!(q.terms[1].alts[0].variant.as_deref(), Some("văn hoa1"));
+        // Both words of the pair are keystrokes: the reading is the pair's own key.
+        assert_eq!(q.terms[1].key, "2van hoa");
+        assert_eq!(q.terms[1].variant.as_deref(), Some("văn hoa1"));
+        assert!(q.terms[1].alts.is_empty());
         // `cong` has no reading and the query has no marks: its spelling is left open.
         assert_eq!(q.terms[3].alts[0].key, "2hoa cong");
         assert_eq!(q.terms[3].alts[0].variant, None);
         assert_eq!(q.also, ["van", "hoa", "vu"]);
         let v = parse_query("d9a8ng ky1");
         assert_eq!(v.terms[0].alts[0].key, "1dang");
-        assert_eq!(v.terms[1].alts[0].key, "2dang ki");
+        assert_eq!(v.terms[1].key, "2dang ki");
         assert!(parse_query("class van hoa")
             .terms
             .iter()

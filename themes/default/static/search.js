@@ -117,7 +117,7 @@ const spell = (t) => {
 // ---- Confused spellings (correct.rs) ----
 const CON = [['s', 'x'], ['tr', 'ch'], ['d', 'gi', 'r'], ['n', 'l']]
 const FIN = [['ng', 'n'], ['t', 'c']]
-export function confusions (w) {
+function confusions (w) {
   const [, o = '', mid, f = ''] = /^(tr|ch|gi|[sxdr]|[nl](?![hg]))?(.+?)(ng|n|t|c)?$/.exec(w) || []
   if (!/^[a-z]+$/.test(w) || /ch$/.test(w) || !mid) return []
   const out = []
@@ -126,12 +126,16 @@ export function confusions (w) {
 }
 function candidates (query, df) {
   const out = []
-  query.terms.forEach((t, i) => {
-    if (t.alts.reduce((s, a) => s + (df.get(a.key) || 0), df.get(t.key) || 0) > 3) return
+  let room = 4
+  const d = (i) => df.get(query.terms[i].key) || 0
+  for (const i of [...query.terms.keys()].sort((x, y) => d(x) - d(y))) {
+    const t = query.terms[i]
+    if (t.alts.length || t.key.slice(1).split(' ').some((w) => query.also.includes(w)) || d(i) > 3) continue
     const [k, a, b] = [t.key[0], ...t.key.slice(1).split(' ')]
-    const keys = b == null ? confusions(a).map((c) => '1' + c) : [...confusions(a).map((c) => `2${c} ${b}`), ...confusions(b).map((c) => `2${a} ${c}`)]
+    const keys = (b == null ? confusions(a).map((c) => '1' + c) : [...confusions(a).map((c) => `2${c} ${b}`), ...confusions(b).map((c) => `2${a} ${c}`)]).slice(0, room)
+    room -= keys.length
     if (keys.length && k) out.push([i, keys])
-  })
+  }
   return out
 }
 function fix (query, i, key) {
@@ -173,8 +177,10 @@ export function parse (raw) {
     push('1' + w.f, marked ? w.t : null, prefix && i === ws.length - 1 && [...w.f].length >= 2, rd[i] ? [{ key: '1' + rd[i].f, variant: rd[i].t }] : [])
     if (n) {
       const [a, b] = [form(i), form(i + 1)]
-      const alts = rd[i] || rd[i + 1] ? [{ key: `2${a.f} ${b.f}`, variant: a.t != null && b.t != null ? `${a.t} ${b.t}` : null }] : []
-      push(`2${w.f} ${n.f}`, marked ? `${w.t} ${n.t}` : null, prefix && i + 2 === ws.length, alts)
+      const alt = { key: `2${a.f} ${b.f}`, variant: a.t != null && b.t != null ? `${a.t} ${b.t}` : null }
+      const pre = prefix && i + 2 === ws.length
+      if (rd[i] && rd[i + 1]) push(alt.key, alt.variant, pre)
+      else push(`2${w.f} ${n.f}`, marked ? `${w.t} ${n.t}` : null, pre, rd[i] || rd[i + 1] ? [alt] : [])
     }
   })
   const spans = []
@@ -359,7 +365,6 @@ function evaluate (query, terms) {
   return out
 }
 
-// standing.rs
 function demote (cands, x) {
   if (!x.length) return cands
   const by = new Map()
