@@ -440,3 +440,34 @@ pub fn search_found(raw: &str, limit: usize, loader: &mut dyn Loader) -> Result<
     }
     Ok(Found { hits, suggestion })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cands(scores: &[(u32, i64)]) -> Vec<Candidate> {
+        scores
+            .iter()
+            .map(|&(page, score)| Candidate {
+                page,
+                score,
+                block: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pages_not_in_force_go_below_close_pages_and_their_replacements() {
+        let x: HashMap<u32, Option<u32>> = [(1, Some(2)), (3, None)].into_iter().collect();
+        // Page 1 (replaced by 2) scored 140 against 100: close, so just below 2. Page 3
+        // (nothing replaces it on the site) keeps 3/4: 120 → 90, below page 4's 95.
+        let mut c = cands(&[(1, 140), (2, 100), (3, 120), (4, 95)]);
+        demote(&mut c, &x);
+        let order: Vec<(u32, i64)> = c.iter().map(|c| (c.page, c.score)).collect();
+        assert_eq!(order, [(2, 100), (1, 99), (4, 95), (3, 90)]);
+        // Far ahead of its replacement (more than 1.5 times), it only keeps 3/4.
+        let mut c = cands(&[(1, 400), (2, 100)]);
+        demote(&mut c, &x);
+        assert_eq!((c[0].page, c[0].score), (1, 300));
+    }
+}
