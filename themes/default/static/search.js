@@ -111,7 +111,8 @@ function syllable (s, tone) {
 }
 const spell = (t) => {
   const b = t.replace(/\d+$/, '')
-  return syllable(b, +t.slice(b.length)) || b
+  const n = +t.slice(b.length)
+  return syllable(b, n < 6 ? n : 0) || b
 }
 
 // ---- Confused spellings (correct.rs) ----
@@ -131,10 +132,10 @@ function candidates (query, df) {
   for (const i of [...query.terms.keys()].sort((x, y) => d(x) - d(y))) {
     const t = query.terms[i]
     if (t.alts.length || t.key.slice(1).split(' ').some((w) => query.also.includes(w)) || d(i) > 3) continue
-    const [k, a, b] = [t.key[0], ...t.key.slice(1).split(' ')]
+    const [a, b] = t.key.slice(1).split(' ')
     const keys = (b == null ? confusions(a).map((c) => '1' + c) : [...confusions(a).map((c) => `2${c} ${b}`), ...confusions(b).map((c) => `2${a} ${c}`)]).slice(0, room)
     room -= keys.length
-    if (keys.length && k) out.push([i, keys])
+    if (keys.length) out.push([i, keys])
   }
   return out
 }
