@@ -289,15 +289,15 @@ fn main() -> ExitCode {
         } => {
             let output = output.unwrap_or_else(|| root.join("public"));
             match sotay::search::cli::run(&output, &query.join(" "), limit) {
-                Ok(hits) if json => {
-                    println!("{}", sotay::search::cli::to_json(&hits));
+                Ok(found) if json => {
+                    println!("{}", sotay::search::cli::to_json(&found.hits));
                     ExitCode::SUCCESS
                 }
-                Ok(hits) => {
-                    if hits.is_empty() {
+                Ok(found) => {
+                    if found.hits.is_empty() {
                         eprintln!("không tìm thấy kết quả nào");
                     }
-                    print!("{}", sotay::search::cli::to_text(&hits));
+                    print!("{}", sotay::search::cli::to_text(&found));
                     ExitCode::SUCCESS
                 }
                 Err(e) => {

@@ -251,6 +251,7 @@ pub(super) fn search_doc(
         return None;
     }
     let doc = p.meta.document.as_ref();
+    let status = legal.document(i).map(|d| &d.status);
     Some(crate::search::SearchDoc {
         path: p.url.clone(),
         title: p.meta.title.clone(),
@@ -274,5 +275,7 @@ pub(super) fn search_doc(
                 text: s.text,
             })
             .collect(),
+        retired: status.is_some_and(|s| s.code == legal::StatusCode::NotInForce),
+        replaced_by: status.and_then(|s| s.by).map(|b| tree.pages[b].url.clone()),
     })
 }

@@ -1,11 +1,11 @@
 //! `sotay search`: the ranking of [`super::search`] over the built files on disk, printed
 //! for people or as JSON. This is the only part of the search module that reads files.
 
-use super::rank::{search, Hit};
+use super::rank::{search_found, Found, Hit};
 use std::path::Path;
 
 /// Searches the index built into `output` (the same files the browser downloads).
-pub fn run(output: &Path, query: &str, limit: usize) -> Result<Vec<Hit>, String> {
+pub fn run(output: &Path, query: &str, limit: usize) -> Result<Found, String> {
     if !output.join("search/manifest.json").is_file() {
         return Err(format!(
             "không thấy chỉ mục tìm kiếm trong {}: hãy chạy `sotay build` trước",
@@ -16,7 +16,7 @@ pub fn run(output: &Path, query: &str, limit: usize) -> Result<Vec<Hit>, String>
         let file = output.join(path);
         std::fs::read(&file).map_err(|e| format!("không đọc được {}: {e}", file.display()))
     };
-    search(query, limit, &mut loader)
+    search_found(query, limit, &mut loader)
 }
 
 /// The hits as a JSON array of `{url, title, score, snippet, breadcrumb, heading}`.
@@ -35,10 +35,13 @@ fn plain(snippet: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// The hits as text for a terminal.
-pub fn to_text(hits: &[Hit]) -> String {
+/// The hits as text for a terminal, after the query as read when that found them.
+pub fn to_text(found: &Found) -> String {
     let mut out = String::new();
-    for (i, h) in hits.iter().enumerate() {
+    if let Some(s) = &found.suggestion {
+        out.push_str(&format!("Có phải bạn muốn tìm: {s}\n"));
+    }
+    for (i, h) in found.hits.iter().enumerate() {
         let mut trail = h.breadcrumb.join(" › ");
         if let Some(heading) = &h.heading {
             if !trail.is_empty() {

@@ -22,6 +22,7 @@
 //!   shards and result files it touched, byte for byte what a full build writes.
 
 pub mod cli;
+mod correct;
 mod cut;
 mod index;
 mod live;
@@ -31,12 +32,14 @@ mod rank;
 mod results;
 mod shard;
 mod snippet;
+mod standing;
 mod tokenize;
+mod typed;
 mod vocab;
 
 pub use live::{Files, LiveIndex, Rebuild, Updated};
 pub use query::{parse_query, Query, QueryTerm};
-pub use rank::{search, Hit, Loader};
+pub use rank::{search, search_found, Found, Hit, Loader};
 pub use shard::Sink;
 pub use snippet::snippet;
 pub use tokenize::{is_marked, words, Word};
@@ -59,7 +62,7 @@ pub struct SearchSection {
 }
 
 /// A page as the index sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SearchDoc {
     /// Site path without base path (`/van-ban/qd-1847/`).
     pub path: String,
@@ -75,6 +78,11 @@ pub struct SearchDoc {
     pub cites: Vec<String>,
     /// Sections of text.
     pub sections: Vec<SearchSection>,
+    /// Whether the page is a document no longer in force on the build date: it ranks below
+    /// the pages that are, most of all below the one that replaced it.
+    pub retired: bool,
+    /// Site path of the document that replaced this one, if the site has it.
+    pub replaced_by: Option<String>,
 }
 
 /// A page for tests: `/p{i}/` with a breadcrumb and `(heading, text)` sections anchored
@@ -97,6 +105,7 @@ pub(crate) fn test_doc(i: usize, title: &str, sections: &[(&str, &str)]) -> Sear
                 text: (*text).into(),
             })
             .collect(),
+        ..SearchDoc::default()
     }
 }
 
@@ -144,9 +153,10 @@ fn build_with(
     laps.lap("tokens");
     let set = results::files(&docs, out);
     let pages = docs.len();
+    let retired = standing::retired(&docs);
     drop(docs);
     laps.lap("results");
-    index::build(tokenized, out, limit, &mut laps).finish(pages, &set);
+    index::build(tokenized, out, limit, &mut laps).finish(pages, &set, &retired);
     laps.laps
 }
 
@@ -191,8 +201,15 @@ pub(crate) mod tuning {
     pub(crate) const F_FOLDED: i64 = 2;
     /// See [`F_EXACT`].
     pub(crate) const F_PREFIX: i64 = 4;
+    /// Query-time factor of a Telex or VNI reading of a word the index has as typed: the
+    /// literal word's pages come first, the reading's still come.
+    pub(crate) const F_SHADOWED: i64 = 1;
     /// Keys a prefix expands to at most (the most frequent first).
     pub(crate) const MAX_EXPANSION: usize = 12;
+    /// A page no longer in force keeps this share (in quarters) of its score, so it ranks
+    /// below a close page in force; it goes below the page that replaced it whenever that
+    /// one scores at least 2/3 of it (`rank::demote`).
+    pub(crate) const Q_RETIRED: i64 = 3;
     /// Query words considered at most.
     pub(crate) const MAX_WORDS: usize = 8;
     /// Words in a snippet.

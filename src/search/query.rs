@@ -22,6 +22,20 @@ pub struct QueryTerm {
     pub variant: Option<String>,
     /// Whether keys that start with `key` match too (at a lower weight).
     pub prefix: bool,
+    /// Other keys that stand for the same term (a Telex or VNI decoding); a page's weight
+    /// for the term is the best over the key and these.
+    pub alts: Vec<Alt>,
+}
+
+/// Another key a query term may be read as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alt {
+    /// The index key (`1van`).
+    pub key: String,
+    /// The toned spelling to prefer (`văn`), when the reading has one.
+    pub variant: Option<String>,
+    /// Whether it corrects a confused spelling (`correct`) rather than reads keystrokes.
+    pub fix: bool,
 }
 
 /// A parsed query.
@@ -35,6 +49,24 @@ pub struct Query {
     pub marked: bool,
     /// Terms to look up, without duplicates.
     pub terms: Vec<QueryTerm>,
+    /// Folded keys of the words' other readings (`van` for `vawn`), highlighted in snippets.
+    pub also: Vec<String>,
+}
+
+impl Query {
+    /// Every key to look up in the index, with whether it is matched as a prefix.
+    pub(crate) fn lookups(&self) -> impl Iterator<Item = (&str, bool)> + Clone {
+        self.terms.iter().flat_map(|t| {
+            std::iter::once((t.key.as_str(), t.prefix))
+                .chain(t.alts.iter().map(|a| (a.key.as_str(), false)))
+        })
+    }
+}
+
+/// A word's reading as Telex or VNI: (folded key, toned key), if it decodes.
+fn reading(typed: &str) -> Option<(String, String)> {
+    let syllable = super::typed::decode(typed)?;
+    Some((text::folded_key(&syllable), text::toned_key(&syllable)))
 }
 
 fn number_pattern() -> &'static Regex {
@@ -78,18 +110,57 @@ pub fn parse_query(raw: &str) -> Query {
         }
     };
     let n = all.len();
+    let readings: Vec<Option<(String, String)>> =
+        all.iter().map(|w| reading(&q[w.start..w.end])).collect();
+    // A word's keys for pairs: its reading if it has one, with a spelling when it has a
+    // reading or the query has marks.
+    let form = |i: usize| match &readings[i] {
+        Some((f, t)) => (f.as_str(), Some(t.as_str())),
+        None => (
+            all[i].folded.as_str(),
+            marked.then_some(all[i].toned.as_str()),
+        ),
+    };
     for (i, w) in all.iter().enumerate() {
         push(QueryTerm {
             key: format!("1{}", w.folded),
             variant: marked.then(|| w.toned.clone()),
             prefix: prefix && i + 1 == n && w.folded.chars().count() >= 2,
+            alts: readings[i]
+                .iter()
+                .map(|(f, t)| Alt {
+                    key: format!("1{f}"),
+                    variant: Some(t.clone()),
+                    fix: false,
+                })
+                .collect(),
         });
         if let Some(next) = all.get(i + 1) {
-            push(QueryTerm {
-                key: format!("2{} {}", w.folded, next.folded),
-                variant: marked.then(|| format!("{} {}", w.toned, next.toned)),
-                prefix: prefix && i + 2 == n,
-            });
+            let ((f1, t1), (f2, t2)) = (form(i), form(i + 1));
+            let alt = Alt {
+                key: format!("2{f1} {f2}"),
+                variant: t1.zip(t2).map(|(a, b)| format!("{a} {b}")),
+                fix: false,
+            };
+            let pair_prefix = prefix && i + 2 == n;
+            if readings[i].is_some() && readings[i + 1].is_some() {
+                // Two keystroke spellings in a row are not a phrase as typed: only the
+                // reading is looked up (one shard less).
+                push(QueryTerm {
+                    key: alt.key,
+                    variant: alt.variant,
+                    prefix: pair_prefix,
+                    alts: Vec::new(),
+                });
+            } else {
+                let one = readings[i].is_some() || readings[i + 1].is_some();
+                push(QueryTerm {
+                    key: format!("2{} {}", w.folded, next.folded),
+                    variant: marked.then(|| format!("{} {}", w.toned, next.toned)),
+                    prefix: pair_prefix,
+                    alts: if one { vec![alt] } else { Vec::new() },
+                });
+            }
         }
     }
     // Document numbers: whole numbers first, then leading numbers of other words.
@@ -101,6 +172,7 @@ pub fn parse_query(raw: &str) -> Query {
                 key: format!("1#{}", canonical.to_lowercase()),
                 variant: None,
                 prefix: false,
+                alts: Vec::new(),
             });
             Some((m.start(), m.end()))
         })
@@ -115,6 +187,7 @@ pub fn parse_query(raw: &str) -> Query {
                 key: format!("1#{}", trim_zeros(&c[1])),
                 variant: None,
                 prefix: false,
+                alts: Vec::new(),
             });
         }
     }
@@ -123,6 +196,7 @@ pub fn parse_query(raw: &str) -> Query {
         prefix,
         marked,
         terms,
+        also: readings.into_iter().flatten().map(|(f, _)| f).collect(),
     }
 }
 
@@ -169,6 +243,28 @@ mod tests {
         assert!(k.contains(&"1#22".to_owned()));
         assert!(!k.contains(&"1#2008".to_owned()) && !k.contains(&"1#12".to_owned()));
         assert!(keys("số 03").contains(&"1#3".to_owned()));
+    }
+
+    #[test]
+    fn telex_and_vni_words_are_also_read_as_syllables() {
+        let q = parse_query("vawn hoas cong vuj");
+        assert_eq!(q.terms[0].alts[0].key, "1van");
+        assert_eq!(q.terms[0].alts[0].variant.as_deref(), Some("văn"));
+        // Both words of the pair are keystrokes: the reading is the pair's own key.
+        assert_eq!(q.terms[1].key, "2van hoa");
+        assert_eq!(q.terms[1].variant.as_deref(), Some("văn hoa1"));
+        assert!(q.terms[1].alts.is_empty());
+        // `cong` has no reading and the query has no marks: its spelling is left open.
+        assert_eq!(q.terms[3].alts[0].key, "2hoa cong");
+        assert_eq!(q.terms[3].alts[0].variant, None);
+        assert_eq!(q.also, ["van", "hoa", "vu"]);
+        let v = parse_query("d9a8ng ky1");
+        assert_eq!(v.terms[0].alts[0].key, "1dang");
+        assert_eq!(v.terms[1].key, "2dang ki");
+        assert!(parse_query("class van hoa")
+            .terms
+            .iter()
+            .all(|t| t.alts.is_empty()));
     }
 
     #[test]

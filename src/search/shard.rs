@@ -200,18 +200,20 @@ impl<'a> Shards<'a> {
 
     /// Writes the directories and the manifest of a site of `pages` pages whose result
     /// files (written before) are the set `set`.
-    pub(crate) fn finish(mut self, pages: usize, set: &str) {
+    pub(crate) fn finish(mut self, pages: usize, set: &str, retired: &[u32]) {
         self.flush();
-        directories_and_manifest(self.listed, pages, set, self.out);
+        directories_and_manifest(self.listed, pages, set, retired, self.out);
     }
 }
 
 /// Writes the directory files of the shards `listed` as (first key, hash), in any order, and
-/// the manifest, which names them and the result set `set`.
+/// the manifest, which names them and the result set `set`, and lists the pages not in
+/// force (`retired`, see `standing`).
 pub(crate) fn directories_and_manifest(
     mut listed: Vec<(String, String)>,
     pages: usize,
     set: &str,
+    retired: &[u32],
     out: &Sink<'_>,
 ) {
     listed.sort_unstable_by(|a, b| cmp_keys(&a.0, &b.0));
@@ -222,7 +224,7 @@ pub(crate) fn directories_and_manifest(
         dirs.push((group[0].0.clone(), hash.clone()));
         out(format!("search/d/{hash}.json"), bytes);
     }
-    let manifest = json!({
+    let mut manifest = json!({
         "v": 2,
         "pages": pages,
         "r": set,
@@ -230,6 +232,9 @@ pub(crate) fn directories_and_manifest(
         "rg": GROUP,
         "dirs": dirs,
     });
+    if !retired.is_empty() {
+        manifest["x"] = json!(retired);
+    }
     let bytes = serde_json::to_vec(&manifest).expect("manifest serializes");
     out("search/manifest.json".to_owned(), bytes);
 }

@@ -29,7 +29,12 @@ pub fn snippet(text: &str, query: &Query) -> String {
     if toks.is_empty() {
         return String::new();
     }
-    let exact: HashSet<&str> = query.words.iter().map(|w| w.folded.as_str()).collect();
+    let exact: HashSet<&str> = query
+        .words
+        .iter()
+        .map(|w| w.folded.as_str())
+        .chain(query.also.iter().map(String::as_str))
+        .collect();
     let prefix = query
         .words
         .last()

@@ -507,6 +507,7 @@ mod tests {
                 heading: "Con dế".into(),
                 text: "dê dê, dế; theo 1847/QĐ-TTg".into(),
             }],
+            ..SearchDoc::default()
         };
         let chunk = tokenize(7, std::slice::from_ref(&doc));
         assert_eq!(chunk.units.len(), 2);

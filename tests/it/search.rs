@@ -84,8 +84,29 @@ fn query_set_ranks_as_each_behaviour_requires() {
             let urls: Vec<&str> = hits.iter().filter_map(|h| h["url"].as_str()).collect();
             failures.push(format!("{q:?}: {w}; got {urls:?}"));
         }
+        let said = suggestion(&site, q);
+        if let Some(want) = case["suggest"].as_str() {
+            if said.as_deref() != Some(want) {
+                failures.push(format!(
+                    "{q:?}: suggestion should be {want:?}, got {said:?}"
+                ));
+            }
+        }
+        if case["no_suggest"].as_bool() == Some(true) && said.is_some() {
+            failures.push(format!("{q:?}: no suggestion expected, got {said:?}"));
+        }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The "Có phải bạn muốn tìm" line `sotay search` prints first, if any.
+fn suggestion(site: &Fixture, query: &str) -> Option<String> {
+    let run = site.run(&["search", "--limit", "3", query]);
+    assert_eq!(run.code, 0, "{query}: {}", run.stderr);
+    let first = run.stdout.lines().next()?;
+    first
+        .strip_prefix("Có phải bạn muốn tìm: ")
+        .map(str::to_owned)
 }
 
 #[test]
@@ -124,7 +145,7 @@ fn index_files_are_hashed_and_leave_out_the_search_page() {
     let manifest: Value =
         serde_json::from_str(&site.output("search/manifest.json")).expect("manifest");
     // The search page is not indexed; every other page is.
-    assert_eq!(manifest["pages"], 16);
+    assert_eq!(manifest["pages"], 20);
     let dir = manifest["dirs"][0][1].as_str().unwrap();
     assert_eq!(dir.len(), 12);
     assert!(site.has_output(&format!("search/d/{dir}.json")));

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises'
 import { execFileSync } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { search } from '../../themes/default/static/search.js'
+import { search, rank } from '../../themes/default/static/search.js'
 
 const repo = new URL('../../', import.meta.url).pathname
 const set = JSON.parse(readFileSync(join(repo, 'tests/fixtures/search/queries.json'), 'utf8'))
@@ -58,12 +58,15 @@ test('every case of the query set holds in the client', async () => {
   for (const c of set.cases) {
     const hits = await search(c.q, 10, load)
     for (const w of check(c, hits)) failures.push(`${JSON.stringify(c.q)}: ${w}; got ${hits.map((h) => h.url)}`)
+    const { suggest } = await rank(c.q, load)
+    if (c.suggest && suggest !== c.suggest) failures.push(`${JSON.stringify(c.q)}: suggestion should be ${c.suggest}, got ${suggest}`)
+    if (c.no_suggest && suggest) failures.push(`${JSON.stringify(c.q)}: no suggestion expected, got ${suggest}`)
   }
   assert.deepEqual(failures, [])
 })
 
 test('the client and `sotay search --json` give the same hits', async () => {
-  const extra = ['vă', 'cán bộ công chức', 'xin lỗi', 'trang phục công sở', 'nhũng nhiễu', 'zzz', '', '   ']
+  const extra = ['vă', 'cán bộ công chức', 'xin lỗi', 'trang phục công sở', 'nhũng nhiễu', 'zzz', '', '   ', 'sử lí', 'sa', 'lam', 'nhuwngx nhieeux', 'd9a8ng ky1', 'chuyện mùa hè ở lành', 'nam', 'tran', 'sa xa tra cha da gia ra na la sat']
   for (const q of [...set.cases.map((c) => c.q), ...extra]) {
     if (!q.trim()) {
       assert.deepEqual(await search(q, 10, load), [])
@@ -72,5 +75,9 @@ test('the client and `sotay search --json` give the same hits', async () => {
     const cli = JSON.parse(execFileSync(site.bin, ['search', '--output', site.out, '--json', '--limit', '10', q], { encoding: 'utf8' }))
     const js = await search(q, 10, load)
     assert.deepEqual(js, cli, q)
+    // The "Có phải bạn muốn tìm" line: the same query as read, or none.
+    const text = execFileSync(site.bin, ['search', '--output', site.out, '--limit', '1', q], { encoding: 'utf8' })
+    const said = /^Có phải bạn muốn tìm: (.*)\n/.exec(text)?.[1] ?? null
+    assert.equal((await rank(q, load)).suggest ?? null, said, q)
   }
 })

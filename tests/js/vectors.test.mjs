@@ -3,7 +3,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { toned, folded, slug, canonical, extract, parse } from '../../themes/default/static/search.js'
+import { toned, folded, slug, canonical, extract, parse, decode } from '../../themes/default/static/search.js'
 
 const vectors = JSON.parse(readFileSync(new URL('../data/vi-text-vectors.json', import.meta.url), 'utf8'))
 
@@ -32,4 +32,10 @@ test('document numbers: canonical form and query terms', () => {
 
 test('document numbers: extraction from running text', () => {
   for (const c of vectors.extract) assert.deepEqual(extract(c.input), c.numbers, c.input)
+})
+
+test('Telex and VNI words decode as in Rust (tests/fixtures/search/typed.json)', () => {
+  const words = JSON.parse(readFileSync(new URL('../fixtures/search/typed.json', import.meta.url), 'utf8')).words
+  assert.ok(Object.keys(words).length > 40)
+  for (const [typed, want] of Object.entries(words)) assert.equal(decode(typed), want, typed)
 })

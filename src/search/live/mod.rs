@@ -699,12 +699,19 @@ impl LiveIndex {
             .map(|(k, s)| (k.0.to_string(), s.hash.clone()))
             .collect();
         let files = std::sync::Mutex::new(Vec::new());
-        directories_and_manifest(listed, self.docs.len(), &self.set, &|path, bytes| {
-            files
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push((path, Arc::from(bytes)));
-        });
+        let retired = super::standing::retired(&self.docs);
+        directories_and_manifest(
+            listed,
+            self.docs.len(),
+            &self.set,
+            &retired,
+            &|path, bytes| {
+                files
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((path, Arc::from(bytes)));
+            },
+        );
         self.listing = files.into_inner().unwrap_or_else(|e| e.into_inner());
     }
 }

@@ -215,4 +215,19 @@ fn when_the_scale_moves_follow_builds_again_and_still_writes_the_same_files() {
     let (files, updated) = LiveIndex::follow(&mut live, &docs);
     assert_eq!(updated.map(|u| u.pages), Some(1));
     assert!(as_vec(files) == sorted(build_index(&docs)));
+    // A document going out of force (the build date passed a replacement's start): only
+    // the manifest's list of such pages says so, as in a full build.
+    docs[7].retired = true;
+    docs[7].replaced_by = Some(docs[9].path.clone());
+    let (files, updated) = LiveIndex::follow(&mut live, &docs);
+    assert_eq!(updated.map(|u| u.pages), Some(1));
+    let files = as_vec(files);
+    assert!(files == sorted(build_index(&docs)));
+    let manifest = &files
+        .iter()
+        .find(|f| f.0 == "search/manifest.json")
+        .unwrap()
+        .1;
+    let m: serde_json::Value = serde_json::from_slice(manifest).unwrap();
+    assert_eq!(m["x"], serde_json::json!([7, 10]));
 }

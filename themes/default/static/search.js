@@ -6,7 +6,6 @@
 const TONE = { '\u0301': 1, '\u0300': 2, '\u0309': 3, '\u0303': 4, '\u0323': 5 }
 const IY = /^(b|ch|d|đ|g|gh|h|k|kh|l|m|n|ng|ngh|nh|p|ph|qu|r|s|t|th|tr|v|x)y$/
 const TOK = /[\p{Alphabetic}\p{N}][\p{Alphabetic}\p{N}\p{M}]*/gu
-// Per character, as Rust lowercases (JavaScript alone turns a word-final Σ into ς).
 const lower = (s) => (s.includes('Σ') ? Array.from(s, (c) => c.toLowerCase()).join('') : s.toLowerCase())
 const iy = (s) => (IY.test(s) ? s.slice(0, -1) + 'i' : s)
 export const fold = (s) => lower(s.normalize('NFD')).replace(/\p{M}/gu, '').replace(/đ/g, 'd')
@@ -47,6 +46,120 @@ export function extract (s) {
 const words = (s, tones) =>
   [...s.matchAll(TOK)].map((m) => ({ f: folded(m[0]), t: tones && toned(m[0]), s: m.index, e: m.index + m[0].length, w: m[0] }))
 
+// ---- Words typed as Telex or VNI (typed.rs) ----
+const ONSETS = 'ngh ng gh gi kh nh ph qu th tr ch b c d đ g h k l m n p r s t v x'.split(' ').concat('')
+const RHYMES = new Set(
+  ",c,ch,i,m,n,ng,nh,o,p,t,u,y:a c,m,n,ng,p,t:ă c,m,n,ng,p,t,u,y:â ,c,m,n,ng,o,p,t:e ,ch,m,n,nh,p,t,u:ê,i :ia,ua,uơ,uya,ưa,y c,m,n,ng,p,t,u:iê m,n,t,u:yê ,c,i,m,n,ng,p,t:o,ô ,c,ch,i,m,n,ng,nh,o,p,t,y:oa ,n,o,t:oe c,m,n,ng,t:oă c,ng:oo ,i,m,n,p,t:ơ ,c,i,m,n,ng,p,t,y:u n,ng,t,y:uâ ch,nh,t,u:uy n,t:uyê ,ch,nh:uê c,i,m,n,ng,t:uô ,c,i,m,n,ng,t,u:ư c,i,m,n,ng,p,t,u:ươ"
+    .split(' ')
+    .flatMap((g) => {
+      const [f, n] = g.split(':').map((x) => x.split(','))
+      return n.flatMap((n) => f.map((f) => n + f))
+    })
+)
+const isV = (c) => 'aăâeêioôơuưy'.includes(c)
+const HB = { a: 'ă', o: 'ơ', u: 'ư' }
+const CF = { a: 'â', e: 'ê', o: 'ô' }
+function mark (l, m, late) {
+  let i = l.length - 1
+  if (late) {
+    const j = l.join('').indexOf('uo')
+    if (m.o === 'ơ' && j >= 0) return (l[j] = 'ư'), (l[j + 1] = 'ơ')
+    while (i >= 0 && !m[l[i]]) i--
+  }
+  if (!m[l[i]]) return null
+  if ((l[i] = m[l[i]]) === 'ơ' && l[i - 1] === 'u') l[i - 1] = 'ư'
+  return 1
+}
+export function decode (word) {
+  const w = word.toLowerCase()
+  if (w.length > 12 || !/^[a-z][a-z0-9]+$/.test(w)) return null
+  const l = []
+  let tone = 0
+  let ch = 0
+  const vni = /\d/.test(w)
+  for (const c of w) {
+    const seen = l.some(isV)
+    const last = l[l.length - 1]
+    const t = vni ? '12345'.indexOf(c) : 'sfrxj'.indexOf(c)
+    let ok = 1
+    if (t >= 0 && seen) ok = !tone && (tone = t + 1)
+    else if (vni && c >= '6' && c <= '8') {
+      const m = c === '6' ? CF : c === '7' ? { o: 'ơ', u: 'ư' } : { a: 'ă' }
+      ok = mark(l, m, !m[last])
+    } else if (c === (vni ? '9' : 'd') && last === 'd' && l.length === (vni ? l.length : 1)) l[l.length - 1] = 'đ'
+    else if (!vni && c === 'w') ok = isV(last) ? mark(l, HB) : seen ? mark(l, HB, 1) : l.push('ư')
+    else if (!vni && 'aeo'.includes(c) && last === c) ok = mark(l, CF)
+    else if (c >= 'a') {
+      l.push(c)
+      continue
+    } else ok = 0
+    if (!ok) return null
+    ch = 1
+  }
+  return ch ? syllable(l.join(''), tone) : null
+}
+function syllable (s, tone) {
+  const o = ONSETS.find((o) => s.startsWith(o) && RHYMES.has(s.slice(o.length)))
+  const r = [...s.slice(o?.length)]
+  if (o == null || (/[cpt]h?$/.test(s) && tone !== 1 && tone !== 5)) return null
+  const v = r.flatMap((c, i) => (isV(c) ? [i] : []))
+  const m = v.filter((i) => 'ăâêôơư'.includes(r[i]))
+  const n = v.length
+  const at = m.length ? m[m.length - 1] : v[n - 1] + 1 < r.length || n < 2 ? v[n - 1] : n > 2 || /oa|oe|uy/.test(r[v[0]] + r[v[1]]) ? v[1] : v[0]
+  if (tone) r[at] += '\u0301\u0300\u0309\u0303\u0323'[tone - 1]
+  return (o + r.join('')).normalize('NFC')
+}
+const spell = (t) => {
+  const b = t.replace(/\d+$/, '')
+  const n = +t.slice(b.length)
+  return syllable(b, n < 6 ? n : 0) || b
+}
+
+// ---- Confused spellings (correct.rs) ----
+const CON = [['s', 'x'], ['tr', 'ch'], ['d', 'gi', 'r'], ['n', 'l']]
+const FIN = [['ng', 'n'], ['t', 'c']]
+function confusions (w) {
+  const [, o = '', mid, f = ''] = /^(tr|ch|gi|[sxdr]|[nl](?![hg]))?(.+?)(ng|n|t|c)?$/.exec(w) || []
+  if (!/^[a-z]+$/.test(w) || /ch$/.test(w) || !mid) return []
+  const out = []
+  for (const a of CON.find((g) => g.includes(o)) || [o]) for (const b of FIN.find((g) => g.includes(f)) || [f]) if (a + mid + b !== w) out.push(a + mid + b)
+  return out
+}
+function candidates (query, df) {
+  const out = []
+  let room = 4
+  const d = (i) => df.get(query.terms[i].key) || 0
+  for (const i of [...query.terms.keys()].sort((x, y) => d(x) - d(y))) {
+    const t = query.terms[i]
+    if (t.alts.length || t.key.slice(1).split(' ').some((w) => query.also.includes(w)) || d(i) > 3) continue
+    const [a, b] = t.key.slice(1).split(' ')
+    const keys = (b == null ? confusions(a).map((c) => '1' + c) : [...confusions(a).map((c) => `2${c} ${b}`), ...confusions(b).map((c) => `2${a} ${c}`)]).slice(0, room)
+    room -= keys.length
+    if (keys.length) out.push([i, keys])
+  }
+  return out
+}
+function fix (query, i, key) {
+  const t = query.terms[i]
+  if (!t.alts.some((a) => a.key === key)) t.alts.push({ key, variant: null, fix: 1 }), key[0] === '1' && query.also.push(key.slice(1))
+}
+function apply (query, wanted, df) {
+  for (const [i, keys] of wanted) {
+    const t = query.terms[i]
+    let best = null
+    for (const k of keys) if (df.has(k) && (!best || df.get(k) > df.get(best))) best = k
+    if (!best || df.get(best) <= 4 * (df.get(t.key) || 0)) continue
+    fix(query, i, best)
+    const [n, o] = [best, t.key].map((k) => k.slice(1).split(' '))
+    if (best[0] === '2') {
+      n.forEach((w, j) => {
+        const ti = query.terms.findIndex((x) => x.key === '1' + o[j])
+        if (ti >= 0 && w !== o[j] && df.has('1' + w)) fix(query, ti, '1' + w)
+      })
+    }
+  }
+}
+
 // ---- Query (query.rs) ----
 export function parse (raw) {
   const q = raw.normalize('NFC')
@@ -54,11 +167,22 @@ export function parse (raw) {
   const prefix = /[\p{Alphabetic}\p{N}\p{M}]$/u.test(q)
   const marked = ws.some((w) => /[\p{M}đĐ]/u.test(w.w.normalize('NFD')))
   const terms = []
-  const push = (key, variant, pre) => terms.some((t) => t.key === key) || terms.push({ key, variant, prefix: pre })
+  const push = (key, variant, pre, alts = []) => terms.some((t) => t.key === key) || terms.push({ key, variant, prefix: pre, alts })
+  const rd = ws.map((w) => {
+    const d = decode(w.w)
+    return d && { f: folded(d), t: toned(d) }
+  })
+  const form = (i) => rd[i] || { f: ws[i].f, t: marked ? ws[i].t : null }
   ws.forEach((w, i) => {
     const n = ws[i + 1]
-    push('1' + w.f, marked ? w.t : null, prefix && i === ws.length - 1 && [...w.f].length >= 2)
-    if (n) push(`2${w.f} ${n.f}`, marked ? `${w.t} ${n.t}` : null, prefix && i + 2 === ws.length)
+    push('1' + w.f, marked ? w.t : null, prefix && i === ws.length - 1 && [...w.f].length >= 2, rd[i] ? [{ key: '1' + rd[i].f, variant: rd[i].t }] : [])
+    if (n) {
+      const [a, b] = [form(i), form(i + 1)]
+      const alt = { key: `2${a.f} ${b.f}`, variant: a.t != null && b.t != null ? `${a.t} ${b.t}` : null }
+      const pre = prefix && i + 2 === ws.length
+      if (rd[i] && rd[i + 1]) push(alt.key, alt.variant, pre)
+      else push(`2${w.f} ${n.f}`, marked ? `${w.t} ${n.t}` : null, pre, rd[i] || rd[i + 1] ? [alt] : [])
+    }
   })
   const spans = []
   for (const m of q.matchAll(LOOSE)) {
@@ -69,7 +193,7 @@ export function parse (raw) {
     const m = /^\p{L}*(\p{Nd}{1,5})$/u.exec(w.f)
     if (m && !spans.some(([s, e]) => w.s > s && w.s < e)) push('1#' + zeros(m[1]), null, false)
   }
-  return { words: ws, prefix, marked, terms }
+  return { words: ws, prefix, marked, terms, also: rd.filter(Boolean).map((r) => r.f) }
 }
 
 // ---- Files (shard.rs) ----
@@ -145,61 +269,68 @@ export const web = (path, bin) => {
   return cache.get(path)
 }
 const uniq = (a) => [...new Set(a)].sort()
-// Decoded shards, kept beside the downloaded bytes so a query decodes each file once.
 const parsed = new WeakMap()
 const decoded = (buf) => parsed.get(buf) || parsed.set(buf, readShard(buf)).get(buf)
 
-// The mask bit of the spelling a term was typed with: a word's by its spellings, a pair's
-// by the spellings of its two words (which the query always looks up too).
-function toneBit (e, t, byKey) {
-  if (t.variant == null) return 0
+function toneBit (e, variant, byKey) {
+  if (variant == null) return 0
   let i
   if (e.key[0] === '2') {
     const [f1, f2] = e.key.slice(1).split(' ')
-    const [t1, t2] = t.variant.split(' ')
+    const [t1, t2] = variant.split(' ')
     const a = byKey.get('1' + f1)?.vars.indexOf(t1) ?? -1
     const b = byKey.get('1' + f2)?.vars.indexOf(t2) ?? -1
     i = a < 0 || b < 0 ? -1 : e.vars.indexOf(a * 32 + b)
-  } else i = e.vars.indexOf(t.variant)
+  } else i = e.vars.indexOf(variant)
   return i < 0 ? 0 : 2 ** i
 }
 
+async function shards (man, look, load, dirs) {
+  const dirFiles = uniq(look.flatMap(([k, p]) => covering(man.dirs, k, p)))
+  await Promise.all(dirFiles.map(async (d) => (dirs[d] ||= await load(`search/d/${d}.json`))))
+  const files = uniq(look.flatMap(([k, p]) => covering(man.dirs, k, p).flatMap((d) => covering(dirs[d], k, p))))
+  return (await Promise.all(files.map((s) => load(`search/s/${s}.bin`, 1)))).flatMap(decoded)
+}
 async function loadTerms (query, load) {
   const man = await load('search/manifest.json')
-  const dirFiles = uniq(query.terms.flatMap((t) => covering(man.dirs, t.key, t.prefix)))
   const dirs = {}
-  await Promise.all(dirFiles.map(async (d) => (dirs[d] = await load(`search/d/${d}.json`))))
-  const shardFiles = uniq(
-    query.terms.flatMap((t) => covering(man.dirs, t.key, t.prefix).flatMap((d) => covering(dirs[d], t.key, t.prefix)))
-  )
-  const entries = (await Promise.all(shardFiles.map((s) => load(`search/s/${s}.bin`, 1)))).flatMap(decoded)
+  const entries = await shards(man, query.terms.flatMap((t) => [[t.key, t.prefix], ...t.alts.map((a) => [a.key, false])]), load, dirs)
+  const df = () => new Map(entries.map((e) => [e.key, e.df]))
+  const wanted = candidates(query, df())
+  if (wanted.length) {
+    const keys = wanted.flatMap(([, ks]) => ks.flatMap((k) => [k, ...(k[0] === '2' ? k.slice(1).split(' ').map((w) => '1' + w) : [])]))
+    entries.push(...(await shards(man, keys.map((k) => [k, false]), load, dirs)))
+    apply(query, wanted, df())
+  }
   const byKey = new Map(entries.map((e) => [e.key, e]))
   const terms = query.terms.map((t) => {
     const e = byKey.get(t.key)
-    const keys = e ? [{ e, exact: true, bit: toneBit(e, t, byKey) }] : []
+    const ex = (e, v) => (v == null || !e.vars.length ? 8 : 0)
+    const keys = e ? [{ e, ex: ex(e, t.variant), bit: toneBit(e, t.variant, byKey) }] : []
+    for (const a of t.alts) {
+      const x = byKey.get(a.key)
+      if (x) keys.push({ e: x, ex: e ? 1 : ex(x, a.variant), bit: toneBit(x, a.variant, byKey), alt: 1 })
+    }
     if (t.prefix) {
       const exp = []
       for (const x of entries) if (x.key !== t.key && x.key.startsWith(t.key) && !exp.some((y) => y.key === x.key)) exp.push(x)
       exp.sort((a, b) => b.df - a.df || (a.key < b.key ? -1 : 1))
-      for (const x of exp.slice(0, 12)) keys.push({ e: x, exact: false, bit: 0 })
+      for (const x of exp.slice(0, 12)) keys.push({ e: x, ex: 4, bit: 0 })
     }
     return keys
   })
-  return { man, terms }
+  return { man, terms, byKey }
 }
 
-// Every matching page, best first: [{page, lb, block}] (lb: the score).
 function evaluate (query, terms) {
   const n = terms.length
-  // unit → row index; rows hold per-term best weights, flat.
   const idx = [new Map(), new Map()]
   const rows = [[], []]
   terms.forEach((keys, ti) => {
-    const qt = query.terms[ti]
     for (const k of keys) {
       for (let l = 0; l < 2; l++) {
         const { m, p: ps } = k.e.lists[l]
-        const ex = !k.exact ? 4 : qt.variant == null || !k.e.vars.length ? 8 : 0
+        const ex = k.ex
         const ids = idx[l]
         const row = rows[l]
         for (const p of ps) {
@@ -235,15 +366,43 @@ function evaluate (query, terms) {
   return out
 }
 
-// Ranks pages: {query, cands: [{page, lb, block}], man}. `load(path, binary)` reads a file.
+function demote (cands, x) {
+  if (!x.length) return cands
+  const by = new Map()
+  for (let i = 0, p = 0; i < x.length; i += 2) by.set((p += x[i]), x[i + 1] - 1)
+  const score = new Map(cands.map((c) => [c.page, c.lb]))
+  for (const c of cands) {
+    if (!by.has(c.page)) continue
+    let s = Math.floor((c.lb * 3) / 4)
+    const r = score.get(by.get(c.page))
+    if (r != null && s >= r && 2 * c.lb <= 3 * r) s = r - 1
+    c.lb = s
+  }
+  return cands.sort((a, b) => b.lb - a.lb || a.page - b.page)
+}
+
 export async function rank (raw, load = web) {
   const query = parse(raw)
   if (!query.terms.length) return { query, cands: [] }
-  const { man, terms } = await loadTerms(query, load)
-  return { query, cands: evaluate(query, terms), man }
+  const { man, terms, byKey } = await loadTerms(query, load)
+  const raw0 = evaluate(query, terms)
+  const cands = demote(raw0.map((c) => ({ ...c })), man.x || [])
+  return { query, cands, man, suggest: cands.length ? suggest(raw, query, terms, raw0, cands[0].page, byKey) : null }
 }
 
-// One result: {url, title, score, snippet, breadcrumb, heading}.
+function suggest (raw, query, terms, cands, top, byKey) {
+  const score = (c) => c.find((c) => c.page === top)?.lb || 0
+  if (score(cands) <= score(evaluate(query, terms.map((ks) => ks.filter((k) => !k.alt))))) return null
+  const q = raw.normalize('NFC')
+  return query.words.map((w) => {
+    const alts = query.terms.find((t) => t.key === '1' + w.f)?.alts || []
+    const f = alts.find((a) => a.fix)
+    const e = f && byKey.get(f.key)
+    const t = e ? e.vars[0] ?? f.key.slice(1) : alts[0]?.variant
+    return t ? spell(t) : q.slice(w.s, w.e)
+  }).join(' ')
+}
+
 export async function hit (ranked, c, load = web) {
   const { r: set, rp, rg } = ranked.man
   const b = c.block ?? 0
@@ -271,7 +430,7 @@ export function snippet (text, query) {
   const toks = words(text)
   const n = toks.length
   if (!n) return ''
-  const exact = new Set(query.words.map((w) => w.f))
+  const exact = new Set([...query.words.map((w) => w.f), ...query.also])
   const last = query.words[query.words.length - 1]
   const pre = query.prefix && last && [...last.f].length >= 2 ? last.f : null
   const hit = toks.map((t) => exact.has(t.f) || (pre != null && t.f.startsWith(pre)))
@@ -304,7 +463,7 @@ function ui () {
   const status = $('sotay-search-status')
   const more = $('sotay-more')
   if (!form || !input || !list) return
-  const nojs = $('sotay-search-nojs') // present only if a page still renders it without <noscript>
+  const nojs = $('sotay-search-nojs')
   if (nojs) nojs.hidden = true
   const site = BASE.pathname.replace(/\/$/, '')
   let seq = 0
@@ -316,11 +475,15 @@ function ui () {
     if (text) x.textContent = text
     return x
   }
+  const sug = el('p', 'sotay-suggest', 'Có phải bạn muốn tìm: ')
+  sug.append(el('a'))
+  sug.hidden = true
+  status.before(sug)
   async function run (focus) {
     const q = input.value
     const my = ++seq
     history.replaceState(null, '', q.trim() ? '?q=' + encodeURIComponent(q) : location.pathname)
-    if (!q.trim()) return list.replaceChildren(), (status.textContent = ''), (more.hidden = true)
+    if (!q.trim()) return list.replaceChildren(), (status.textContent = ''), (more.hidden = sug.hidden = true)
     status.textContent = 'Đang tìm…'
     try {
       const r = await rank(q)
@@ -338,6 +501,8 @@ function ui () {
           return li
         })
       )
+      sug.hidden = !r.suggest
+      if (r.suggest) (sug.lastChild.textContent = r.suggest), (sug.lastChild.href = '?q=' + encodeURIComponent(r.suggest))
       status.textContent = hits.length
         ? `Hiện ${hits.length} kết quả tốt nhất cho “${q.trim()}”.`
         : `Không tìm thấy kết quả cho “${q.trim()}”. Hãy thử ít từ hơn, hoặc xem danh mục văn bản và hỏi – đáp.`
