@@ -181,6 +181,14 @@ pub fn split(text: &str) -> Option<(std::ops::Range<usize>, usize)> {
 pub fn parse(source: &SourceFile) -> (Option<(FrontMatter, usize)>, Vec<Diagnostic>) {
     let text = &source.text;
     let Some((yaml_range, body_start)) = split(text) else {
+        if text.starts_with("---\n") {
+            let d = Diagnostic::error(
+                Location::at_offset(&source.path, text, 0..3),
+                "front matter mở bằng `---` ở đây nhưng không có dòng `---` đóng lại",
+            )
+            .with_hint("thêm một dòng chỉ có `---` sau khóa cuối cùng của front matter");
+            return (None, vec![d]);
+        }
         let d = Diagnostic::error(
             Location::at_offset(&source.path, text, 0..text.find('\n').unwrap_or(text.len())),
             "thiếu front matter: tệp phải bắt đầu bằng một khối YAML giữa hai dòng `---`",
@@ -194,11 +202,13 @@ pub fn parse(source: &SourceFile) -> (Option<(FrontMatter, usize)>, Vec<Diagnost
             let yaml_text = &text[yaml_range.clone()];
             let offset =
                 yaml_range.start + crate::markdown::offset_of_line_col(yaml_text, e.line, e.column);
-            let d = Diagnostic::error(
+            let mut d = Diagnostic::error(
                 Location::at_offset(&source.path, text, offset..offset),
                 format!("front matter không đúng cú pháp YAML: {}", e.message),
-            )
-            .with_hint("chuỗi có dấu `:` hoặc bắt đầu bằng ký tự đặc biệt cần đặt trong ngoặc kép");
+            );
+            if let Some(hint) = e.hint {
+                d = d.with_hint(hint);
+            }
             return (None, vec![d]);
         }
     };
