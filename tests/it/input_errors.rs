@@ -96,3 +96,99 @@ fn a_page_whose_front_matter_failed_still_exists_for_links() {
     assert!(all[1].0.contains("content/c.md"), "{}", run.stderr);
     assert_eq!(all[1].1, "content/b.md:5:18", "{}", run.stderr);
 }
+
+/// A document page `content/van-ban/NAME.md` with `extra` front-matter lines.
+fn document(f: &Fixture, name: &str, number: &str, extra: &str) {
+    f.write(
+        &format!("content/van-ban/{name}.md"),
+        format!(
+            "---\ntitle: \"Văn bản {name}\"\ndescription: \"d\"\nkind: document\n\
+             number: \"{number}\"\n{extra}---\nNội dung.\n"
+        ),
+    );
+}
+
+#[test]
+fn a_replacement_loop_of_three_documents_is_one_located_error() {
+    let f = site();
+    document(
+        &f,
+        "a",
+        "1/2020/QH14",
+        "effective: 2020-01-01\nreplaces: [\"2/2020/QH14\"]\n",
+    );
+    document(
+        &f,
+        "b",
+        "2/2020/QH14",
+        "effective: 2020-01-01\namends: [\"3/2020/QH14\"]\n",
+    );
+    document(
+        &f,
+        "c",
+        "3/2020/QH14",
+        "effective: 2020-01-01\nreplaces: [\"1/2020/QH14\"]\n",
+    );
+    let run = f.run(&["build"]);
+    one_error(&run, "content/van-ban/a.md:7:1", "vòng tròn (3 văn bản)");
+    assert!(
+        run.stderr
+            .contains("1/2020/QH14 → 2/2020/QH14 → 3/2020/QH14 → 1/2020/QH14"),
+        "{}",
+        run.stderr
+    );
+
+    // The same loop declared from the other side (`replaced_by`) is the same error.
+    let f = site();
+    document(&f, "a", "1/2020/QH14", "replaced_by: [\"3/2020/QH14\"]\n");
+    document(&f, "b", "2/2020/QH14", "replaced_by: [\"1/2020/QH14\"]\n");
+    document(&f, "c", "3/2020/QH14", "replaced_by: [\"2/2020/QH14\"]\n");
+    one_error(
+        &f.run(&["check"]),
+        "content/van-ban/b.md:6:1",
+        "vòng tròn (3 văn bản)",
+    );
+
+    // A chain is not a loop.
+    let f = site();
+    document(
+        &f,
+        "a",
+        "1/2020/QH14",
+        "issued: 2020-01-01\nreplaces: [\"2/2019/QH14\"]\n",
+    );
+    document(
+        &f,
+        "b",
+        "2/2019/QH14",
+        "issued: 2019-01-01\nreplaces: [\"3/2018/QH14\"]\n",
+    );
+    document(&f, "c", "3/2018/QH14", "issued: 2018-01-01\n");
+    let run = f.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn dates_out_of_order_are_errors_at_their_key() {
+    let f = site();
+    document(
+        &f,
+        "a",
+        "1/2020/QH14",
+        "issued: 2020-05-01\neffective: 2020-04-01\n",
+    );
+    document(
+        &f,
+        "b",
+        "2/2020/QH14",
+        "issued: 2020-05-01\neffective: 2020-06-01\nexpires: 2020-05-15\n",
+    );
+    let run = f.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let all = errors(&run);
+    assert_eq!(all.len(), 2, "{}", run.stderr);
+    assert_eq!(all[0].1, "content/van-ban/a.md:7:1", "{}", run.stderr);
+    assert!(all[0].0.contains("trước ngày ban hành"), "{}", run.stderr);
+    assert_eq!(all[1].1, "content/van-ban/b.md:8:1", "{}", run.stderr);
+    assert!(all[1].0.contains("ngày hết hiệu lực"), "{}", run.stderr);
+}
