@@ -5,6 +5,7 @@
 //! touches Vietnamese words (URLs, anchors, citation linking, the search index) goes through
 //! here so that the build, the command-line search and the browser client agree.
 
+pub mod legacy;
 mod number;
 mod tokens;
 
