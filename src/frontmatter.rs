@@ -294,7 +294,8 @@ pub fn parse(source: &SourceFile) -> (Option<(FrontMatter, usize)>, Vec<Diagnost
             (k, loc)
         })
         .collect();
-    let diagnostics = std::mem::take(&mut f.diagnostics);
+    let mut diagnostics = std::mem::take(&mut f.diagnostics);
+    diagnostics.extend(crate::characters::check(source, body_start));
     (Some((fm, body_start)), diagnostics)
 }
 
@@ -302,7 +303,9 @@ fn parse_document(f: &mut Fields<'_>) -> DocumentMeta {
     let number = f.string("number");
     let mut canonical = None;
     if let Some(n) = &number {
-        if crate::text::is_valid_number(n) {
+        if let Some((message, fix)) = crate::characters::number_problem(n) {
+            f.error("number", message, fix.map(|c| format!("viết lại: {c}")));
+        } else if crate::text::is_valid_number(n) {
             canonical = crate::text::canonical_number(n);
         } else {
             f.error(
@@ -316,7 +319,10 @@ fn parse_document(f: &mut Fields<'_>) -> DocumentMeta {
     for key in RELATION_KEYS {
         let list = f.string_list(key);
         for n in &list {
-            if !crate::text::is_valid_number(n) {
+            if let Some((message, fix)) = crate::characters::number_problem(n) {
+                let message = format!("`{key}`: {message}");
+                f.error(key, message, fix.map(|c| format!("viết lại: {c}")));
+            } else if !crate::text::is_valid_number(n) {
                 f.error(
                     key,
                     format!("`{key}`: số ký hiệu `{n}` không đúng dạng"),

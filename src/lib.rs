@@ -5,6 +5,7 @@
 
 pub mod allocator;
 pub mod build;
+pub mod characters;
 pub mod config;
 pub mod content;
 pub mod diagnostics;

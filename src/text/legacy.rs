@@ -313,7 +313,7 @@ const NUCLEI: &[&str] = &[
 ];
 const INITIALS: &[&str] = &[
     "ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr", "b", "c", "d", "đ", "g",
-    "h", "k", "l", "m", "n", "p", "q", "r", "s", "t", "v", "x", "",
+    "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "",
 ];
 const FINALS: &[&str] = &["ch", "ng", "nh", "c", "m", "n", "p", "t", ""];
 
@@ -347,7 +347,10 @@ fn is_plausible(word: &str) -> bool {
     let acronym = word.chars().count() >= 2
         && word.contains('Đ')
         && word.chars().all(|c| c.is_ascii_uppercase() || c == 'Đ');
-    acronym || is_syllable(word)
+    // Typed words are lowercase, capitalised or all capitals.
+    let rest: Vec<char> = word.chars().skip(1).filter(|c| c.is_alphabetic()).collect();
+    let cased = rest.iter().all(|c| c.is_lowercase()) || rest.iter().all(|c| c.is_uppercase());
+    acronym || (cased && is_syllable(word))
 }
 
 /// Whether a word is Vietnamese (or plain ASCII) as written.
@@ -400,6 +403,21 @@ fn has_latin1(line: &str) -> bool {
     line.bytes().any(|b| b == 0xC2 || b == 0xC3)
 }
 
+/// Lines worth reading word by word in a build: some Latin-1 character that is not a
+/// Vietnamese letter (`®`, `µ`, `ñ`, `ø`, `ï`…; every TCVN3 or VNI line of two words
+/// but the rarest has one). Ordinary Vietnamese, full of `à` and `ó`, costs a byte scan.
+fn has_foreign_latin1(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        0xC2 => bytes.get(i + 1).is_some_and(|&n| n != 0xA0),
+        0xC3 => bytes.get(i + 1).is_some_and(|&n| {
+            let c = char::from_u32(0xC0 + u32::from(n & 0x3F)).unwrap_or('\0');
+            !super::is_vietnamese_letter(c)
+        }),
+        _ => false,
+    })
+}
+
 /// One line judged to be legacy text.
 struct Verdict<'a> {
     /// 0-based line index.
@@ -417,19 +435,25 @@ struct Verdict<'a> {
 /// Judges every line: legacy in an encoding when two of its words are foreign as written and
 /// read in it, or one is and the whole text has three (a stray French `où` or Danish `Søn`
 /// is not enough).
-fn verdicts(text: &str) -> Vec<Verdict<'_>> {
-    if !has_latin1(text) {
+fn verdicts(text: &str, thorough: bool) -> Vec<Verdict<'_>> {
+    let worth = if thorough {
+        has_latin1
+    } else {
+        has_foreign_latin1
+    };
+    if !worth(text) {
         return Vec::new();
     }
     type Strong = Vec<(std::ops::Range<usize>, Legacy)>;
     let mut found: Vec<(usize, usize, &str, Strong)> = Vec::new();
     let mut offset = 0;
     for (n, line) in text.split_inclusive('\n').enumerate() {
-        if has_latin1(line) {
+        if worth(line) {
             let mut strong: Strong = Vec::new();
             for r in words(line) {
-                let (is_strong, found) = readings(&line[r.clone()]);
-                if is_strong {
+                let word = &line[r.clone()];
+                if !is_vietnamese_as_written(word) {
+                    let (_, found) = readings(word);
                     strong.extend(found.into_iter().map(|(e, _)| (r.clone(), e)));
                 }
             }
@@ -504,10 +528,11 @@ pub struct Conversion {
     pub encodings: Vec<Legacy>,
 }
 
-/// Converts the lines of `text` that [`scan`] reports, each from its encoding; every other
-/// line is kept byte for byte.
+/// Converts the lines of `text` that hold legacy text, each from its encoding; every other
+/// line is kept byte for byte. Reads every line with a Latin-1 character, where [`scan`]
+/// skips those whose Latin-1 characters are all Vietnamese letters.
 pub fn convert(text: &str) -> Conversion {
-    let verdicts = verdicts(text);
+    let verdicts = verdicts(text, true);
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut last = 0;
     let mut words = 0;
@@ -531,6 +556,29 @@ pub fn convert(text: &str) -> Conversion {
     }
 }
 
+/// A short text (a document number, a front-matter value) read in the first encoding that
+/// makes a Vietnamese word of each of its foreign words; `None` when it has none.
+pub fn reading(text: &str) -> Option<(Legacy, String)> {
+    Legacy::ALL.into_iter().find_map(|encoding| {
+        let mut out = String::with_capacity(text.len() + 4);
+        let mut last = 0;
+        let mut changed = false;
+        for range in words(text) {
+            let (strong, found) = readings(&text[range.clone()]);
+            if !strong {
+                continue;
+            }
+            let (_, w) = found.into_iter().find(|(e, _)| *e == encoding)?;
+            out.push_str(&text[last..range.start]);
+            out.push_str(&w);
+            last = range.end;
+            changed = true;
+        }
+        out.push_str(&text[last..]);
+        changed.then(|| (encoding, out.nfc().collect()))
+    })
+}
+
 /// A line that looks typed in a legacy encoding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LegacyLine {
@@ -546,9 +594,10 @@ pub struct LegacyLine {
     pub corrected: String,
 }
 
-/// The lines of `text` that hold legacy text, with their conversion.
+/// The lines of `text` that hold legacy text, with their conversion. Only lines with a
+/// Latin-1 character foreign to Vietnamese are read (see [`convert`] for all of them).
 pub fn scan(text: &str) -> Vec<LegacyLine> {
-    verdicts(text)
+    verdicts(text, false)
         .into_iter()
         .map(|v| {
             let written = v.text.trim().to_owned();

@@ -9,7 +9,10 @@ pub mod legacy;
 mod number;
 mod tokens;
 
-pub use number::{canonical_number, extract_numbers, is_valid_number, NumberMatch};
+pub use number::{
+    canonical_number, extract_numbers, is_valid_number, is_vietnamese_letter, look_alikes,
+    suspect_numbers, LookAlikes, NumberMatch, SuspectNumber,
+};
 pub use tokens::{tokens, Token, Tokens};
 
 use unicode_normalization::char::is_combining_mark;

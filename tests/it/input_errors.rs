@@ -192,3 +192,69 @@ fn dates_out_of_order_are_errors_at_their_key() {
     assert_eq!(all[1].1, "content/van-ban/b.md:8:1", "{}", run.stderr);
     assert!(all[1].0.contains("ngày hết hiệu lực"), "{}", run.stderr);
 }
+
+fn warnings(run: &Run) -> Vec<(String, String)> {
+    headlines(run, "warning")
+}
+
+#[test]
+fn look_alike_numbers_in_front_matter_are_errors_with_the_corrected_number() {
+    let f = site();
+    document(&f, "a", "1847/QĐ-\u{422}Tg", "");
+    document(&f, "b", "22/2008/QH12", "replaces: [\"１０/1998/QH10\"]\n");
+    let run = f.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let all = errors(&run);
+    assert_eq!(all.len(), 2, "{}", run.stderr);
+    assert_eq!(all[0].1, "content/van-ban/a.md:5:1", "{}", run.stderr);
+    assert!(all[0].0.contains("`Т` (chữ Kirin, U+0422)"), "{}", run.stderr);
+    assert!(run.stderr.contains("viết lại: 1847/QĐ-TTg"), "{}", run.stderr);
+    assert_eq!(all[1].1, "content/van-ban/b.md:6:1", "{}", run.stderr);
+    assert!(all[1].0.contains("ký tự toàn khổ"), "{}", run.stderr);
+    assert!(run.stderr.contains("viết lại: 10/1998/QH10"), "{}", run.stderr);
+}
+
+#[test]
+fn look_alike_numbers_in_prose_are_reported_and_not_linked() {
+    let f = site();
+    document(&f, "qd", "1847/QĐ-TTg", "effective: 2020-01-01\n");
+    f.write(
+        "content/b.md",
+        "---\ntitle: \"B\"\ndescription: \"d\"\n---\nTheo 1847/QĐ-\u{422}Tg và 1847/QĐ-TTg.\n",
+    );
+    let run = f.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let all = warnings(&run);
+    assert_eq!(all.len(), 1, "{}", run.stderr);
+    assert_eq!(all[0].1, "content/b.md:5:6", "{}", run.stderr);
+    assert!(all[0].0.contains("không được liên kết"), "{}", run.stderr);
+    let html = f.output("b/index.html");
+    assert_eq!(html.matches("href=\"/van-ban/qd/\"").count(), 1, "{html}");
+}
+
+#[test]
+fn legacy_encoded_text_is_named_with_its_reading() {
+    let f = site();
+    f.write(
+        "content/tcvn.md",
+        "---\ntitle: \"A\"\ndescription: \"d\"\n---\nC\u{e3} Quy\u{d5}t \u{ae}\u{de}nh s\u{e8} 1847/Q\u{a7}-TTg.\n",
+    );
+    f.write(
+        "content/vni.md",
+        "---\ntitle: \"B\"\ndescription: \"d\"\n---\n\nTheo Quyeát ñònh soá 1847/QÑ-TTg cuûa Thuû töôùng.\n",
+    );
+    let run = f.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let all = warnings(&run);
+    assert_eq!(all.len(), 2, "{}", run.stderr);
+    assert_eq!(all[0].1, "content/tcvn.md:5:4", "{}", run.stderr);
+    assert!(all[0].0.contains("TCVN3 (ABC)"), "{}", run.stderr);
+    assert!(run.stderr.contains("đọc là: Có Quyết định số 1847/QĐ-TTg."), "{}", run.stderr);
+    assert_eq!(all[1].1, "content/vni.md:6:6", "{}", run.stderr);
+    assert!(all[1].0.contains("VNI-Windows"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("đọc là: Theo Quyết định số 1847/QĐ-TTg của Thủ tướng."),
+        "{}",
+        run.stderr
+    );
+}
