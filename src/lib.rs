@@ -11,6 +11,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod feeds;
 pub mod fields;
+pub mod fix_encoding;
 pub mod frontmatter;
 pub mod laps;
 pub mod legal;

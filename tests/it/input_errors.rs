@@ -24,11 +24,16 @@ fn headlines(run: &Run, severity: &str) -> Vec<(String, String)> {
         .enumerate()
         .filter_map(|(i, l)| {
             let message = l.strip_prefix(&prefix)?;
-            let at = lines
+            // With an excerpt the location is on the next line; without one (a file that
+            // could not be read) it starts the headline.
+            if let Some(at) = lines
                 .get(i + 1)
                 .and_then(|n| n.trim_start().strip_prefix("┌─ "))
-                .unwrap_or("");
-            Some((message.to_owned(), at.to_owned()))
+            {
+                return Some((message.to_owned(), at.to_owned()));
+            }
+            let (at, rest) = message.split_once(": ").unwrap_or(("", message));
+            Some((rest.to_owned(), at.to_owned()))
         })
         .collect()
 }
@@ -207,11 +212,23 @@ fn look_alike_numbers_in_front_matter_are_errors_with_the_corrected_number() {
     let all = errors(&run);
     assert_eq!(all.len(), 2, "{}", run.stderr);
     assert_eq!(all[0].1, "content/van-ban/a.md:5:1", "{}", run.stderr);
-    assert!(all[0].0.contains("`Т` (chữ Kirin, U+0422)"), "{}", run.stderr);
-    assert!(run.stderr.contains("viết lại: 1847/QĐ-TTg"), "{}", run.stderr);
+    assert!(
+        all[0].0.contains("`Т` (chữ Kirin, U+0422)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("viết lại: 1847/QĐ-TTg"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(all[1].1, "content/van-ban/b.md:6:1", "{}", run.stderr);
     assert!(all[1].0.contains("ký tự toàn khổ"), "{}", run.stderr);
-    assert!(run.stderr.contains("viết lại: 10/1998/QH10"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("viết lại: 10/1998/QH10"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -249,12 +266,128 @@ fn legacy_encoded_text_is_named_with_its_reading() {
     assert_eq!(all.len(), 2, "{}", run.stderr);
     assert_eq!(all[0].1, "content/tcvn.md:5:4", "{}", run.stderr);
     assert!(all[0].0.contains("TCVN3 (ABC)"), "{}", run.stderr);
-    assert!(run.stderr.contains("đọc là: Có Quyết định số 1847/QĐ-TTg."), "{}", run.stderr);
-    assert_eq!(all[1].1, "content/vni.md:6:6", "{}", run.stderr);
-    assert!(all[1].0.contains("VNI-Windows"), "{}", run.stderr);
     assert!(
-        run.stderr.contains("đọc là: Theo Quyết định số 1847/QĐ-TTg của Thủ tướng."),
+        run.stderr.contains("đọc là: Có Quyết định số 1847/QĐ-TTg."),
         "{}",
         run.stderr
     );
+    assert_eq!(all[1].1, "content/vni.md:6:6", "{}", run.stderr);
+    assert!(all[1].0.contains("VNI-Windows"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("đọc là: Theo Quyết định số 1847/QĐ-TTg của Thủ tướng."),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Runs `sotay fix-encoding ARGS` in `dir`.
+fn fix_encoding(dir: &std::path::Path, args: &[&str]) -> Run {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sotay"))
+        .arg("fix-encoding")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run sotay");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn fix_encoding_converts_in_place_and_keeps_a_backup() {
+    let f = site();
+    let original = "---\ntitle: \"Quyeát ñònh\"\ndescription: \"d\"\n---\n\n\
+                    Theo Quyeát ñònh soá 1847/QÑ-TTg cuûa Thuû töôùng.\n";
+    f.write("content/vni.md", original);
+    let run = fix_encoding(&f.root, &["content/vni.md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout.trim(),
+        "content/vni.md: đã chuyển từ VNI-Windows sang Unicode (UTF-8), sửa 9 từ trên 2 dòng; \
+         bản gốc lưu ở content/vni.md.bak"
+    );
+    let fixed = std::fs::read_to_string(f.root.join("content/vni.md")).unwrap();
+    assert_eq!(
+        fixed,
+        "---\ntitle: \"Quyết định\"\ndescription: \"d\"\n---\n\n\
+         Theo Quyết định số 1847/QĐ-TTg của Thủ tướng.\n"
+    );
+    let backup = std::fs::read_to_string(f.root.join("content/vni.md.bak")).unwrap();
+    assert_eq!(backup, original);
+    // The backup is not published, and the text is no longer suspect: its number is now
+    // an ordinary citation (of a document this site lacks).
+    let run = f.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let all = warnings(&run);
+    assert_eq!(all.len(), 1, "{}", run.stderr);
+    assert!(
+        all[0].0.contains("1847/QĐ-TTg được trích dẫn"),
+        "{}",
+        run.stderr
+    );
+    assert!(!f.has_output("vni.md.bak"));
+
+    // A second run finds nothing to do; an existing backup is never overwritten.
+    let run = fix_encoding(&f.root, &["content/vni.md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("tệp giữ nguyên"), "{}", run.stdout);
+    f.write("content/vni.md", original);
+    let run = fix_encoding(&f.root, &["content/vni.md"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("đã có bản sao lưu content/vni.md.bak"),
+        "{}",
+        run.stderr
+    );
+    let still = std::fs::read_to_string(f.root.join("content/vni.md")).unwrap();
+    assert_eq!(still, original);
+}
+
+#[test]
+fn fix_encoding_refuses_what_is_not_a_file() {
+    let f = site();
+    let run = fix_encoding(&f.root, &["content", "khong-co.md"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("content không phải một tệp"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("không đọc được khong-co.md"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+}
+
+#[test]
+fn utf16_files_are_named_and_fixed() {
+    let f = site();
+    let text = "---\ntitle: \"Trang\"\ndescription: \"d\"\n---\nNội dung.\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    f.write("content/a.md", &bytes);
+    let run = f.run(&["check"]);
+    one_error(
+        &run,
+        "content/a.md:1:1",
+        "tệp mã hóa UTF-16, hãy lưu lại dưới dạng UTF-8",
+    );
+    let run = fix_encoding(&f.root, &["content/a.md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("đã chuyển từ UTF-16 sang Unicode (UTF-8)"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        std::fs::read_to_string(f.root.join("content/a.md")).unwrap(),
+        text
+    );
+    assert_eq!(f.run(&["check"]).code, 0);
 }
