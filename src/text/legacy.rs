@@ -407,15 +407,25 @@ fn has_latin1(line: &str) -> bool {
 /// Vietnamese letter (`®`, `µ`, `ñ`, `ø`, `ï`…; every TCVN3 or VNI line of two words
 /// but the rarest has one). Ordinary Vietnamese, full of `à` and `ó`, costs a byte scan.
 fn has_foreign_latin1(line: &str) -> bool {
+    /// Bit `n` set: U+00C0 + `n` is a Vietnamese letter (À Á Â Ã È É Ê Ì Í Ò Ó Ô Õ Ù Ú Ý,
+    /// and 32 places on, their lowercase).
+    const VIETNAMESE: u64 = 0x263C_370F | (0x263C_370F << 32);
     let bytes = line.as_bytes();
-    bytes.iter().enumerate().any(|(i, &b)| match b {
-        0xC2 => bytes.get(i + 1).is_some_and(|&n| n != 0xA0),
-        0xC3 => bytes.get(i + 1).is_some_and(|&n| {
-            let c = char::from_u32(0xC0 + u32::from(n & 0x3F)).unwrap_or('\0');
-            !super::is_vietnamese_letter(c)
-        }),
-        _ => false,
-    })
+    let mut i = 0;
+    while let Some(p) = bytes[i..].iter().position(|&b| b == 0xC2 || b == 0xC3) {
+        let at = i + p;
+        let next = bytes.get(at + 1).copied().unwrap_or(0);
+        let foreign = if bytes[at] == 0xC2 {
+            next != 0xA0
+        } else {
+            VIETNAMESE & (1 << (next & 0x3F)) == 0
+        };
+        if foreign {
+            return true;
+        }
+        i = at + 2;
+    }
+    false
 }
 
 /// One line judged to be legacy text.
@@ -706,6 +716,17 @@ mod tests {
             assert!(scan(text).is_empty(), "{text}: {:?}", scan(text));
             assert_eq!(convert(text).text, text);
         }
+    }
+
+    #[test]
+    fn the_latin1_letter_mask_is_the_vietnamese_alphabet() {
+        for c in '\u{C0}'..='\u{FF}' {
+            let line = format!("x{c}x");
+            let foreign = !crate::text::is_vietnamese_letter(c);
+            assert_eq!(has_foreign_latin1(&line), foreign, "{c}");
+        }
+        assert!(!has_foreign_latin1("a\u{a0}b"));
+        assert!(has_foreign_latin1("\u{ae}"));
     }
 
     #[test]

@@ -32,7 +32,7 @@ fn text_pattern() -> &'static Regex {
 fn exact_pattern() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"^\s*([0-9]{1,5})\s*/\s*(?:([0-9]{4})\s*/\s*)?(\p{L}[\p{L}\p{N}]*(?:\s*[-.]\s*[\p{L}\p{N}]+)*)\s*$")
+        Regex::new(r"^\s*(\d{1,5})\s*/\s*(?:(\d{4})\s*/\s*)?(\p{L}[\p{L}\p{N}]*(?:\s*[-.]\s*[\p{L}\p{N}]+)*)\s*$")
             .expect("document number pattern is valid")
     })
 }
@@ -53,7 +53,52 @@ fn symbol_qualifies(symbol: &str) -> bool {
 pub fn is_vietnamese_letter(c: char) -> bool {
     c.is_ascii_alphabetic()
         || ('\u{1EA0}'..='\u{1EF9}').contains(&c)
-        || "ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúýĂăĐđĨĩŨũƠơƯư".contains(c)
+        || matches!(
+            c,
+            'À' | 'Á'
+                | 'Â'
+                | 'Ã'
+                | 'È'
+                | 'É'
+                | 'Ê'
+                | 'Ì'
+                | 'Í'
+                | 'Ò'
+                | 'Ó'
+                | 'Ô'
+                | 'Õ'
+                | 'Ù'
+                | 'Ú'
+                | 'Ý'
+                | 'à'
+                | 'á'
+                | 'â'
+                | 'ã'
+                | 'è'
+                | 'é'
+                | 'ê'
+                | 'ì'
+                | 'í'
+                | 'ò'
+                | 'ó'
+                | 'ô'
+                | 'õ'
+                | 'ù'
+                | 'ú'
+                | 'ý'
+                | 'Ă'
+                | 'ă'
+                | 'Đ'
+                | 'đ'
+                | 'Ĩ'
+                | 'ĩ'
+                | 'Ũ'
+                | 'ũ'
+                | 'Ơ'
+                | 'ơ'
+                | 'Ư'
+                | 'ư'
+        )
 }
 
 /// What a look-alike character stands for, and what it is, for the message.
@@ -157,14 +202,24 @@ pub fn suspect_numbers(text: &str) -> Vec<SuspectNumber> {
     const SLASHES: [char; 5] = ['/', '／', '∕', '⁄', '⧸'];
     // Only lines with a slash and a character that is neither ASCII nor Vietnamese (nor
     // common typography) can hold one; most lines of a site are skipped by these scans.
-    let suspicious =
-        |c: char| !c.is_ascii() && !is_vietnamese_letter(c) && !"“”‘’…«»·•©°\u{a0}".contains(c);
+    let suspicious = |c: char| {
+        !c.is_ascii()
+            && !is_vietnamese_letter(c)
+            && !matches!(
+                c,
+                '“' | '”' | '‘' | '’' | '…' | '«' | '»' | '·' | '•' | '©' | '°' | '\u{a0}'
+            )
+    };
     let mut out = Vec::new();
+    if !SLASHES.iter().any(|&s| text.contains(s)) {
+        return out;
+    }
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let start = offset;
         offset += line.len();
-        if !line.is_ascii() && line.contains(SLASHES) && line.chars().any(suspicious) {
+        let slash = SLASHES.iter().any(|&s| line.contains(s));
+        if slash && !line.is_ascii() && any_char_past_vietnamese(line, suspicious) {
             out.extend(suspects_in(line).into_iter().map(|mut s| {
                 s.range = s.range.start + start..s.range.end + start;
                 s
@@ -172,6 +227,29 @@ pub fn suspect_numbers(text: &str) -> Vec<SuspectNumber> {
         }
     }
     out
+}
+
+/// Whether some character of `line` passes `test`, skipping ASCII and the precomposed
+/// toned letters (U+1EA0–U+1EF9, bytes `E1 BA`/`E1 BB`) that make up most of Vietnamese text
+/// without decoding them.
+fn any_char_past_vietnamese(line: &str, test: impl Fn(char) -> bool) -> bool {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            i += 1;
+        } else if b == 0xE1 && matches!(bytes.get(i + 1), Some(0xBA | 0xBB)) {
+            i += 3;
+        } else {
+            let c = line[i..].chars().next().unwrap_or('\0');
+            if test(c) {
+                return true;
+            }
+            i += c.len_utf8().max(1);
+        }
+    }
+    false
 }
 
 /// [`suspect_numbers`] in one line, ranges relative to it.
