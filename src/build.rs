@@ -214,7 +214,7 @@ fn pipeline(
     timer.lap("load");
 
     let no_parses = HashMap::new();
-    let (parsed, parse_cache) = parse_sources(
+    let (parsed, parse_cache, unparsed) = parse_sources(
         loaded.sources,
         previous
             .as_ref()
@@ -227,6 +227,7 @@ fn pipeline(
     let mut tree_diagnostics = Diagnostics::default();
     let mut tree =
         crate::content::build_tree(parsed, loaded.assets, opts.drafts, &mut tree_diagnostics);
+    tree.unparsed = unparsed;
     description_warnings(&tree, &mut tree_diagnostics);
     let tree_diagnostics: Vec<Diagnostic> = tree_diagnostics.into_iter().collect();
     diagnostics.extend(tree_diagnostics.iter().cloned());

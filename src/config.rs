@@ -143,10 +143,14 @@ fn parse_menu(fields: &mut Fields<'_>) -> Vec<MenuItem> {
 pub fn parse(path: &str, text: &Arc<str>) -> Result<SiteConfig, Vec<Diagnostic>> {
     let entries = yaml::parse_mapping(text).map_err(|e| {
         let offset = crate::markdown::offset_of_line_col(text, e.line, e.column);
-        vec![Diagnostic::error(
+        let d = Diagnostic::error(
             Location::at_offset(path, text, offset..offset),
             format!("site.yaml không đúng cú pháp YAML: {}", e.message),
-        )]
+        );
+        vec![match e.hint {
+            Some(hint) => d.with_hint(hint),
+            None => d,
+        }]
     })?;
     let mut f = Fields::new(entries, path, text, 0);
     f.reject_unknown(KNOWN_KEYS, "site.yaml");

@@ -7,7 +7,7 @@
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::frontmatter::{FrontMatter, Kind};
 use crate::load::{Asset, SourceFile};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 /// One page or section of the site.
@@ -76,6 +76,9 @@ pub struct ContentTree {
     pub by_content_path: HashMap<String, usize>,
     /// Drafts left out of this build (content path), so links to them get a clear message.
     pub skipped_drafts: Vec<String>,
+    /// Files whose front matter failed (content path): they exist, so links to them are not
+    /// reported again as links to missing files.
+    pub unparsed: HashSet<String>,
     /// Files beside the pages.
     pub assets: Vec<Asset>,
 }

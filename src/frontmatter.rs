@@ -189,6 +189,14 @@ pub fn split(text: &str) -> Option<(std::ops::Range<usize>, usize)> {
 pub fn parse(source: &SourceFile) -> (Option<(FrontMatter, usize)>, Vec<Diagnostic>) {
     let text = &source.text;
     let Some((yaml_range, body_start)) = split(text) else {
+        if text.starts_with("---\n") {
+            let d = Diagnostic::error(
+                Location::at_offset(&source.path, text, 0..3),
+                "front matter mở bằng `---` ở đây nhưng không có dòng `---` đóng lại",
+            )
+            .with_hint("thêm một dòng chỉ có `---` sau khóa cuối cùng của front matter");
+            return (None, vec![d]);
+        }
         let d = Diagnostic::error(
             Location::at_offset(&source.path, text, 0..text.find('\n').unwrap_or(text.len())),
             "thiếu front matter: tệp phải bắt đầu bằng một khối YAML giữa hai dòng `---`",
@@ -202,11 +210,13 @@ pub fn parse(source: &SourceFile) -> (Option<(FrontMatter, usize)>, Vec<Diagnost
             let yaml_text = &text[yaml_range.clone()];
             let offset =
                 yaml_range.start + crate::markdown::offset_of_line_col(yaml_text, e.line, e.column);
-            let d = Diagnostic::error(
+            let mut d = Diagnostic::error(
                 Location::at_offset(&source.path, text, offset..offset),
                 format!("front matter không đúng cú pháp YAML: {}", e.message),
-            )
-            .with_hint("chuỗi có dấu `:` hoặc bắt đầu bằng ký tự đặc biệt cần đặt trong ngoặc kép");
+            );
+            if let Some(hint) = e.hint {
+                d = d.with_hint(hint);
+            }
             return (None, vec![d]);
         }
     };
@@ -305,7 +315,8 @@ pub fn parse(source: &SourceFile) -> (Option<(FrontMatter, usize)>, Vec<Diagnost
             (k, loc)
         })
         .collect();
-    let diagnostics = std::mem::take(&mut f.diagnostics);
+    let mut diagnostics = std::mem::take(&mut f.diagnostics);
+    diagnostics.extend(crate::characters::check(source, body_start));
     (Some((fm, body_start)), diagnostics)
 }
 
@@ -333,7 +344,9 @@ fn parse_document(f: &mut Fields<'_>) -> DocumentMeta {
     let number = f.string("number");
     let mut canonical = None;
     if let Some(n) = &number {
-        if crate::text::is_valid_number(n) {
+        if let Some((message, fix)) = crate::characters::number_problem(n) {
+            f.error("number", message, fix.map(|c| format!("viết lại: {c}")));
+        } else if crate::text::is_valid_number(n) {
             canonical = crate::text::canonical_number(n);
         } else {
             f.error(
@@ -347,7 +360,10 @@ fn parse_document(f: &mut Fields<'_>) -> DocumentMeta {
     for key in RELATION_KEYS {
         let list = f.string_list(key);
         for n in &list {
-            if !crate::text::is_valid_number(n) {
+            if let Some((message, fix)) = crate::characters::number_problem(n) {
+                let message = format!("`{key}`: {message}");
+                f.error(key, message, fix.map(|c| format!("viết lại: {c}")));
+            } else if !crate::text::is_valid_number(n) {
                 f.error(
                     key,
                     format!("`{key}`: số ký hiệu `{n}` không đúng dạng"),

@@ -5,11 +5,13 @@
 
 pub mod allocator;
 pub mod build;
+pub mod characters;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod feeds;
 pub mod fields;
+pub mod fix_encoding;
 pub mod frontmatter;
 pub mod glossary;
 pub mod laps;

@@ -46,6 +46,7 @@ pub fn is_editor_temp(name: &str) -> bool {
         || name.ends_with(".swp")
         || name.ends_with(".swx")
         || name.ends_with(".tmp")
+        || name.ends_with(".bak")
         || (name.starts_with('#') && name.ends_with('#'))
         || name == "4913"
 }
@@ -58,6 +59,16 @@ pub fn decode(path: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
 /// [`decode`], borrowing from `bytes` when they need no change (the common case), so a
 /// file's text is copied once, into its `Arc<str>`.
 fn decode_cow<'a>(path: &str, bytes: &'a [u8]) -> Result<Cow<'a, str>, Diagnostic> {
+    // UTF-16 of ASCII text is valid UTF-8 (with NULs), so it is named before validating.
+    if crate::fix_encoding::is_utf16(bytes) {
+        return Err(Diagnostic::error(
+            Location::at_line(path, 1, 1),
+            "tệp mã hóa UTF-16, hãy lưu lại dưới dạng UTF-8",
+        )
+        .with_hint(format!(
+            "chạy `sotay fix-encoding {path}`, hoặc chọn bảng mã UTF-8 khi lưu trong trình soạn thảo"
+        )));
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     // SIMD validation first (every byte of the site passes here, and std's check is slow
     // on text that is mostly multi-byte); std's error only when it fails, for the offset.
@@ -66,11 +77,29 @@ fn decode_cow<'a>(path: &str, bytes: &'a [u8]) -> Result<Cow<'a, str>, Diagnosti
         let valid = e.valid_up_to();
         let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
         let (line, column) = crate::diagnostics::line_col(&prefix, prefix.len());
-        Diagnostic::error(
-            Location::at_line(path, line, column),
-            format!("tệp không phải UTF-8 hợp lệ: byte lỗi ở vị trí {valid}"),
-        )
-        .with_hint("lưu lại tệp với bảng mã UTF-8")
+        // Raw TCVN3 or VNI bytes are the usual reason, and can be named and fixed.
+        let latin1: String = bytes.iter().map(|&b| char::from(b)).collect();
+        let legacy = crate::text::legacy::convert(&latin1)
+            .encodings
+            .first()
+            .copied();
+        match legacy {
+            Some(encoding) => Diagnostic::error(
+                Location::at_line(path, line, column),
+                format!(
+                    "tệp không phải UTF-8: có vẻ được lưu bằng bảng mã {}",
+                    encoding.name()
+                ),
+            )
+            .with_hint(format!(
+                "chạy `sotay fix-encoding {path}` để chuyển sang UTF-8"
+            )),
+            None => Diagnostic::error(
+                Location::at_line(path, line, column),
+                format!("tệp không phải UTF-8 hợp lệ: byte lỗi ở vị trí {valid}"),
+            )
+            .with_hint("lưu lại tệp với bảng mã UTF-8"),
+        }
     })?;
     // Most files are already LF and NFC: check before copying, and copy once.
     if text.contains('\r') {
@@ -305,8 +334,33 @@ mod tests {
     }
 
     #[test]
+    fn utf16_and_legacy_bytes_are_named() {
+        let utf16: Vec<u8> = "---\ntitle: A\n---\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let msg = decode("content/x.md", &utf16).unwrap_err().to_string();
+        assert!(msg.contains("content/x.md:1:1"), "{msg}");
+        assert!(
+            msg.contains("tệp mã hóa UTF-16, hãy lưu lại dưới dạng UTF-8"),
+            "{msg}"
+        );
+        let tcvn = b"---\ntitle: A\n---\nQuy\xd5t \xae\xdenh s\xe8\n";
+        let msg = decode("content/x.md", tcvn).unwrap_err().to_string();
+        assert!(msg.contains("content/x.md:4:4"), "{msg}");
+        assert!(msg.contains("TCVN3 (ABC)"), "{msg}");
+    }
+
+    #[test]
     fn editor_files_are_recognised() {
-        for name in [".x.md.swp", "x.md~", "#x.md#", "4913", ".hidden"] {
+        for name in [
+            ".x.md.swp",
+            "x.md~",
+            "#x.md#",
+            "4913",
+            ".hidden",
+            "x.md.bak",
+        ] {
             assert!(is_editor_temp(name), "{name}");
         }
         assert!(!is_editor_temp("x.md"));

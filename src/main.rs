@@ -88,6 +88,13 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Chuyển tệp gõ bằng bảng mã cũ (TCVN3, VNI) hoặc lưu dạng UTF-16 sang UTF-8,
+    /// giữ bản gốc ở TỆP.bak
+    FixEncoding {
+        /// Các tệp cần chuyển
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Tìm trong chỉ mục đã dựng (đúng các tệp trình duyệt tải về)
     Search {
         /// Thư mục gốc của trang
@@ -304,6 +311,23 @@ fn main() -> ExitCode {
                     eprintln!("lỗi: {e}");
                     ExitCode::from(EXIT_USAGE)
                 }
+            }
+        }
+        Command::FixEncoding { files } => {
+            let mut failed = false;
+            for file in &files {
+                match sotay::fix_encoding::fix_file(file) {
+                    Ok(outcome) => println!("{}", outcome.describe(file)),
+                    Err(e) => {
+                        eprintln!("lỗi: {e}");
+                        failed = true;
+                    }
+                }
+            }
+            if failed {
+                ExitCode::from(EXIT_CONTENT)
+            } else {
+                ExitCode::SUCCESS
             }
         }
         Command::New { kind, path, root } => {

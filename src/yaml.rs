@@ -60,8 +60,11 @@ pub struct YamlError {
     pub line: usize,
     /// 1-based column.
     pub column: usize,
-    /// The parser's message.
+    /// What is wrong, in Vietnamese, without the parser's own position text (the caller
+    /// shows the located position; a second, relative one only contradicted it).
     pub message: String,
+    /// How to fix it, when the problem is one we recognise.
+    pub hint: Option<String>,
 }
 
 impl fmt::Display for YamlError {
@@ -114,18 +117,13 @@ fn locate_key(text: &str, key: &str) -> (usize, usize) {
 
 /// Parses a YAML document that must be a mapping (or empty) into its top-level entries.
 pub fn parse_mapping(text: &str) -> Result<Vec<Entry>, YamlError> {
-    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-        YamlError {
-            line,
-            column,
-            message: e.to_string(),
-        }
-    })?;
+    let value: serde_yaml::Value =
+        serde_yaml::from_str(text).map_err(|e| syntax_error(text, &e))?;
     let tree = convert(value).map_err(|message| YamlError {
         line: 1,
         column: 1,
         message,
+        hint: None,
     })?;
     match tree {
         Yaml::Null => Ok(Vec::new()),
@@ -148,7 +146,148 @@ pub fn parse_mapping(text: &str) -> Result<Vec<Entry>, YamlError> {
                 "cần một bảng khóa–giá trị (key: value), nhưng gặp {}",
                 other.type_name()
             ),
+            hint: None,
         }),
+    }
+}
+
+/// The parser's text cut into its parts: `PROBLEM at line L column C, while CONTEXT at
+/// line L column C`. Positions are 1-based.
+struct Parts<'a> {
+    problem: &'a str,
+    context: Option<&'a str>,
+    context_at: Option<(usize, usize)>,
+}
+
+/// Splits `… at line 3 column 1` into the text and its position.
+fn strip_position(text: &str) -> (&str, Option<(usize, usize)>) {
+    let Some(i) = text.rfind(" at line ") else {
+        return (text, None);
+    };
+    let pos = &text[i + " at line ".len()..];
+    let parsed = pos.split_once(" column ").and_then(|(l, c)| {
+        let c = c.split(|ch: char| !ch.is_ascii_digit()).next()?;
+        Some((l.parse().ok()?, c.parse().ok()?))
+    });
+    match parsed {
+        Some(p) => (&text[..i], Some(p)),
+        None => (text, None),
+    }
+}
+
+fn split_message(message: &str) -> Parts<'_> {
+    let (problem, context) = match message.split_once(", while ") {
+        Some((p, c)) => (p, Some(c)),
+        None => (message, None),
+    };
+    let (problem, _) = strip_position(problem);
+    let (context, context_at) = match context.map(strip_position) {
+        Some((c, at)) => (Some(c), at),
+        None => (None, None),
+    };
+    Parts {
+        problem,
+        context,
+        context_at,
+    }
+}
+
+/// The line and column of the second top-level `key:` (serde_yaml gives no position for a
+/// duplicate key).
+fn second_key(text: &str, key: &str) -> Option<(usize, usize)> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| {
+            let l = line.trim_start_matches(['"', '\'']);
+            !line.starts_with([' ', '\t'])
+                && l.strip_prefix(key).is_some_and(|rest| {
+                    rest.trim_start_matches(['"', '\''])
+                        .trim_start()
+                        .starts_with(':')
+                })
+        })
+        .nth(1)
+        .map(|(i, _)| (i + 1, 1))
+}
+
+/// Turns serde_yaml's English error into one Vietnamese message at the place to fix, with a
+/// hint only for problems whose fix we know.
+fn syntax_error(text: &str, e: &serde_yaml::Error) -> YamlError {
+    let raw = e.to_string();
+    let at = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+    let parts = split_message(&raw);
+    let quote = "đặt giá trị trong ngoặc kép, ví dụ: title: \"Quyết định: sửa đổi\"";
+    let (message, hint, at): (String, Option<String>, (usize, usize)) = match parts.problem {
+        "mapping values are not allowed in this context" => (
+            "dấu `:` theo sau là dấu cách chỉ được dùng sau khóa; giá trị này chứa `: `".into(),
+            Some(quote.into()),
+            at,
+        ),
+        "found character that cannot start any token" => (
+            "giá trị không được bắt đầu bằng ký tự này (`@`, `` ` ``, `%`, tab…)".into(),
+            Some("đặt giá trị trong ngoặc kép".into()),
+            at,
+        ),
+        "found unexpected end of stream"
+            if parts.context.is_some_and(|c| c.contains("quoted scalar")) =>
+        {
+            (
+                "chuỗi mở ngoặc ở đây nhưng không đóng ngoặc".into(),
+                Some("thêm dấu ngoặc đóng ở cuối chuỗi".into()),
+                parts.context_at.unwrap_or(at),
+            )
+        }
+        "did not find expected ',' or ']'" => (
+            "danh sách mở bằng `[` ở đây nhưng không đóng bằng `]`".into(),
+            None,
+            parts.context_at.unwrap_or(at),
+        ),
+        "did not find expected ',' or '}'" => (
+            "bảng mở bằng `{` ở đây nhưng không đóng bằng `}`".into(),
+            None,
+            parts.context_at.unwrap_or(at),
+        ),
+        "found unknown escape character" => (
+            "ký tự sau `\\` trong chuỗi ngoặc kép không hợp lệ".into(),
+            Some("dùng ngoặc đơn ('…') hoặc viết `\\\\`".into()),
+            at,
+        ),
+        "could not find expected ':'" => (
+            "dòng này thiếu dấu `:` giữa khóa và giá trị".into(),
+            None,
+            parts.context_at.unwrap_or(at),
+        ),
+        "found a tab character that violates indentation" => (
+            "không được thụt lề bằng ký tự tab".into(),
+            Some("thụt lề bằng dấu cách".into()),
+            at,
+        ),
+        "unknown anchor" => (
+            "giá trị bắt đầu bằng `*` bị hiểu là bí danh YAML".into(),
+            Some("đặt giá trị trong ngoặc kép".into()),
+            at,
+        ),
+        "did not find expected key" | "block sequence entries are not allowed in this context" => (
+            "thụt lề không đúng: dòng này không thuộc khóa nào".into(),
+            None,
+            at,
+        ),
+        "recursion limit exceeded" => ("giá trị lồng nhau quá sâu".into(), None, at),
+        p if p.starts_with("duplicate entry with key ") => {
+            let key = p["duplicate entry with key ".len()..].trim_matches('"');
+            (
+                format!("khóa `{key}` được viết hai lần"),
+                Some("giữ một dòng cho mỗi khóa".into()),
+                second_key(text, key).unwrap_or(at),
+            )
+        }
+        p => (format!("lỗi cú pháp ({p})"), None, at),
+    };
+    YamlError {
+        line: at.0,
+        column: at.1,
+        message,
+        hint,
     }
 }
 
@@ -166,6 +305,35 @@ mod tests {
             e[2].value,
             Yaml::List(vec![Yaml::Str("a".into()), Yaml::Str("b".into())])
         );
+    }
+
+    #[test]
+    fn parser_text_is_translated_and_positioned_once() {
+        let cases = [
+            ("title: Quy định: mới\n", 1, 16, "`: `", true),
+            ("title: \"abc\nx: 1\n", 1, 8, "không đóng ngoặc", false),
+            ("title: [a, b\n", 1, 8, "`]`", false),
+            (
+                "title: A\ntitle: B\n",
+                2,
+                1,
+                "`title` được viết hai lần",
+                false,
+            ),
+            ("title: @x\n", 1, 8, "ký tự này", false),
+            ("title: x\nfoo\n", 2, 1, "thiếu dấu `:`", false),
+        ];
+        for (text, line, column, needle, colon_hint) in cases {
+            let e = parse_mapping(text).unwrap_err();
+            assert_eq!((e.line, e.column), (line, column), "{text:?}: {e:?}");
+            assert!(e.message.contains(needle), "{text:?}: {e:?}");
+            assert!(!e.message.contains("line"), "{text:?}: {e:?}");
+            let quote_hint = e
+                .hint
+                .as_deref()
+                .is_some_and(|h| h.contains("ngoặc kép, ví dụ"));
+            assert_eq!(quote_hint, colon_hint, "{text:?}: {e:?}");
+        }
     }
 
     #[test]

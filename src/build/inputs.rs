@@ -8,7 +8,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{FileContent, SiteFiles};
 use rayon::prelude::*;
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// Loads and validates configuration, applying command-line overrides; also returns the
@@ -82,7 +82,8 @@ pub(super) fn environment(
 }
 
 /// Parses front matter of every source in parallel, reusing a previous parse of the same
-/// text. Returns the pages that parsed and every parse (for the next build).
+/// text. Returns the pages that parsed, every parse (for the next build), and the content
+/// paths of the files whose front matter failed (they still exist for link checking).
 #[allow(clippy::type_complexity)]
 pub(super) fn parse_sources(
     sources: Vec<crate::load::SourceFile>,
@@ -95,6 +96,7 @@ pub(super) fn parse_sources(
         usize,
     )>,
     HashMap<String, Parsed>,
+    HashSet<String>,
 ) {
     let results: Vec<(crate::load::SourceFile, Parsed)> = sources
         .into_par_iter()
@@ -118,11 +120,15 @@ pub(super) fn parse_sources(
         .collect();
     let mut pages = Vec::with_capacity(results.len());
     let mut all = HashMap::with_capacity(if previous.is_some() { results.len() } else { 0 });
+    let mut unparsed = HashSet::new();
     for (source, parsed) in results {
         let failed = parsed
             .diagnostics
             .iter()
             .any(|d| d.severity == crate::diagnostics::Severity::Error);
+        if failed {
+            unparsed.insert(source.content_path.clone());
+        }
         if previous.is_none() {
             // Nothing is kept for a next build: move, not copy (ten thousand front matters).
             diagnostics.extend(parsed.diagnostics);
@@ -139,7 +145,7 @@ pub(super) fn parse_sources(
         }
         all.insert(source.content_path, parsed);
     }
-    (pages, all)
+    (pages, all, unparsed)
 }
 
 /// Hashes static CSS and JS into their names so they can be cached forever.

@@ -8,7 +8,7 @@
 use super::status::{Dates, Replacer};
 use crate::content::ContentTree;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 /// The kind of an edge, pointing from the acting document to the one acted on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -206,6 +206,12 @@ pub(super) fn build(
             }
         }
     }
+    for &page in documents {
+        for (key, message) in super::status::date_order(dates(tree, page)) {
+            diagnostics.push(Diagnostic::error(location(tree, page, key), message));
+        }
+    }
+    check_cycles(tree, &edges, diagnostics);
     for (&(kind, source, target), declared) in &edges {
         check_edge(tree, &edges, kind, source, target, declared, diagnostics);
         out.of.entry(source).or_default().push(Related {
@@ -239,6 +245,156 @@ pub(super) fn build(
         });
     }
     out
+}
+
+/// Strongly connected components of a directed graph (Tarjan's algorithm, iterative so a
+/// long chain of documents cannot overflow the stack): linear in nodes and edges.
+fn components(graph: &BTreeMap<usize, Vec<usize>>) -> Vec<Vec<usize>> {
+    let mut index: HashMap<usize, (usize, usize)> = HashMap::new(); // node → (index, lowlink)
+    let mut on_stack: BTreeSet<usize> = BTreeSet::new();
+    let mut stack: Vec<usize> = Vec::new();
+    let mut out = Vec::new();
+    let no_edges = Vec::new();
+    for &root in graph.keys() {
+        if index.contains_key(&root) {
+            continue;
+        }
+        // Each frame: a node and how many of its successors were visited.
+        let mut frames: Vec<(usize, usize)> = vec![(root, 0)];
+        while let Some(&mut (node, ref mut next)) = frames.last_mut() {
+            if *next == 0 && !index.contains_key(&node) {
+                let i = index.len();
+                index.insert(node, (i, i));
+                stack.push(node);
+                on_stack.insert(node);
+            }
+            let successors = graph.get(&node).unwrap_or(&no_edges);
+            if let Some(&succ) = successors.get(*next) {
+                *next += 1;
+                match index.get(&succ) {
+                    None => frames.push((succ, 0)),
+                    Some(&(si, _)) if on_stack.contains(&succ) => {
+                        let entry = index.get_mut(&node).expect("visited");
+                        entry.1 = entry.1.min(si);
+                    }
+                    Some(_) => {}
+                }
+                continue;
+            }
+            frames.pop();
+            let (ni, nl) = index[&node];
+            if let Some(&(parent, _)) = frames.last() {
+                let entry = index.get_mut(&parent).expect("visited");
+                entry.1 = entry.1.min(nl);
+            }
+            if ni == nl {
+                let mut component = Vec::new();
+                while let Some(m) = stack.pop() {
+                    on_stack.remove(&m);
+                    component.push(m);
+                    if m == node {
+                        break;
+                    }
+                }
+                out.push(component);
+            }
+        }
+    }
+    out
+}
+
+/// The shortest cycle through `start` inside `members` (breadth-first), as the pages in
+/// order, `start` first.
+fn cycle_through(
+    graph: &BTreeMap<usize, Vec<usize>>,
+    members: &BTreeSet<usize>,
+    start: usize,
+) -> Vec<usize> {
+    let mut came_from: HashMap<usize, usize> = HashMap::new();
+    let mut queue = VecDeque::from([start]);
+    while let Some(node) = queue.pop_front() {
+        for &succ in graph.get(&node).into_iter().flatten() {
+            if !members.contains(&succ) || came_from.contains_key(&succ) {
+                continue;
+            }
+            came_from.insert(succ, node);
+            if succ == start {
+                let mut path = vec![node];
+                while let Some(&prev) = came_from.get(path.last().expect("not empty")) {
+                    if prev == start {
+                        break;
+                    }
+                    path.push(prev);
+                }
+                path.push(start);
+                path.reverse();
+                return path;
+            }
+            queue.push_back(succ);
+        }
+    }
+    vec![start]
+}
+
+/// Reports every loop of three or more documents each replacing or amending the next: no
+/// order of issue can make it true, and left alone it marks every member as no longer in
+/// force. (Loops of two are the contradictions [`check_edge`] reports.)
+fn check_cycles(
+    tree: &ContentTree,
+    edges: &BTreeMap<(RelKind, usize, usize), Declarations>,
+    diagnostics: &mut Diagnostics,
+) {
+    let mut graph: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for &(kind, source, target) in edges.keys() {
+        if kind.supersedes() {
+            graph.entry(source).or_default().push(target);
+            graph.entry(target).or_default();
+        }
+    }
+    for list in graph.values_mut() {
+        list.sort_unstable();
+        list.dedup();
+    }
+    let mut cycles: Vec<Vec<usize>> = components(&graph)
+        .into_iter()
+        .filter(|c| c.len() >= 3)
+        .map(|c| {
+            let members: BTreeSet<usize> = c.into_iter().collect();
+            let start = *members.first().expect("not empty");
+            cycle_through(&graph, &members, start)
+        })
+        .collect();
+    cycles.sort();
+    for cycle in cycles {
+        let (from, to) = (cycle[0], cycle[1 % cycle.len()]);
+        let Some((_, declared)) = edges
+            .iter()
+            .find(|((k, s, t), _)| k.supersedes() && *s == from && *t == to)
+        else {
+            continue;
+        };
+        let (page, key) = declared[0];
+        let mut names: Vec<String> = cycle.iter().map(|&p| name(tree, p)).collect();
+        names.push(name(tree, from));
+        let files: Vec<&str> = cycle
+            .iter()
+            .map(|&p| tree.pages[p].source.path.as_str())
+            .collect();
+        diagnostics.push(
+            Diagnostic::error(
+                location(tree, page, key),
+                format!(
+                    "quan hệ thay thế/sửa đổi thành vòng tròn ({} văn bản): {}",
+                    cycle.len(),
+                    names.join(" → ")
+                ),
+            )
+            .with_hint(format!(
+                "chỉ văn bản mới hơn mới thay thế hoặc sửa đổi văn bản cũ hơn: bỏ quan hệ sai ở một trong các tệp {}",
+                files.join(", ")
+            )),
+        );
+    }
 }
 
 /// Reports an edge that contradicts another edge or the documents' dates.
@@ -301,5 +457,51 @@ fn check_edge(
                 ));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn graph(edges: &[(usize, usize)]) -> BTreeMap<usize, Vec<usize>> {
+        let mut g: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for &(a, b) in edges {
+            g.entry(a).or_default().push(b);
+            g.entry(b).or_default();
+        }
+        g
+    }
+
+    fn sorted(mut c: Vec<Vec<usize>>) -> Vec<Vec<usize>> {
+        for x in &mut c {
+            x.sort_unstable();
+        }
+        c.sort();
+        c
+    }
+
+    #[test]
+    fn components_find_loops_of_any_length() {
+        let g = graph(&[(1, 2), (2, 3), (3, 1), (3, 4), (4, 5), (5, 4), (6, 7)]);
+        assert_eq!(
+            sorted(components(&g)),
+            [vec![1, 2, 3], vec![4, 5], vec![6], vec![7]]
+        );
+        let members: BTreeSet<usize> = [1, 2, 3].into();
+        assert_eq!(cycle_through(&g, &members, 1), [1, 2, 3]);
+    }
+
+    #[test]
+    fn a_long_chain_does_not_exhaust_the_stack() {
+        let n = 50_000;
+        let mut edges: Vec<(usize, usize)> = (0..n).map(|i| (i, i + 1)).collect();
+        edges.push((n, 0));
+        let g = graph(&edges);
+        let c = components(&g);
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].len(), n + 1);
+        let members: BTreeSet<usize> = c[0].iter().copied().collect();
+        assert_eq!(cycle_through(&g, &members, 0).len(), n + 1);
     }
 }

@@ -188,6 +188,43 @@ pub(super) fn compute(
     }
 }
 
+/// Dates of one document that cannot all be true, as `(key to blame, message)`: a
+/// document takes effect on or after its issue date, and expires after it takes effect.
+pub(super) fn date_order(dates: Dates) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let show = crate::fields::format_date;
+    if let (Some(issued), Some(effective)) = (dates.issued, dates.effective) {
+        if effective < issued {
+            out.push((
+                "effective",
+                format!(
+                    "ngày có hiệu lực ({}) trước ngày ban hành ({})",
+                    show(effective),
+                    show(issued)
+                ),
+            ));
+        }
+    }
+    if let (Some(start), Some(expires)) = (dates.effective.or(dates.issued), dates.expires) {
+        if expires <= start {
+            let what = if dates.effective.is_some() {
+                "ngày có hiệu lực"
+            } else {
+                "ngày ban hành"
+            };
+            out.push((
+                "expires",
+                format!(
+                    "ngày hết hiệu lực ({}) không sau {what} ({})",
+                    show(expires),
+                    show(start)
+                ),
+            ));
+        }
+    }
+    out
+}
+
 /// A date as Vietnamese official texts write it: day and month padded to two digits only
 /// below 10 for days and for January and February (`01/7/2025`, `26/02/2007`).
 pub fn vi_date(date: Date) -> String {
@@ -261,6 +298,28 @@ mod tests {
         );
         let s = compute(d, Some(StatusCode::NotInForce), &[r], TODAY);
         assert_eq!(s.by, Some(3));
+    }
+
+    #[test]
+    fn impossible_date_orders_blame_the_later_key() {
+        let d = |i, e, x| Dates {
+            issued: i,
+            effective: e,
+            expires: x,
+        };
+        let (a, b, c) = (
+            Some(date!(2020 - 01 - 01)),
+            Some(date!(2020 - 02 - 01)),
+            Some(date!(2021 - 01 - 01)),
+        );
+        assert!(date_order(d(a, b, c)).is_empty());
+        assert!(date_order(d(a, a, None)).is_empty());
+        let keys = |v: Vec<(&'static str, String)>| v.into_iter().map(|p| p.0).collect::<Vec<_>>();
+        assert_eq!(keys(date_order(d(b, a, None))), ["effective"]);
+        assert_eq!(keys(date_order(d(None, c, b))), ["expires"]);
+        assert_eq!(keys(date_order(d(c, None, b))), ["expires"]);
+        assert_eq!(keys(date_order(d(c, a, b))), ["effective"]);
+        assert_eq!(keys(date_order(d(b, c, a))), ["expires"]);
     }
 
     #[test]

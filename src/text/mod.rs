@@ -5,10 +5,14 @@
 //! touches Vietnamese words (URLs, anchors, citation linking, the search index) goes through
 //! here so that the build, the command-line search and the browser client agree.
 
+pub mod legacy;
 mod number;
 mod tokens;
 
-pub use number::{canonical_number, extract_numbers, is_valid_number, NumberMatch};
+pub use number::{
+    canonical_number, extract_numbers, is_valid_number, is_vietnamese_letter, look_alikes,
+    suspect_numbers, LookAlikes, NumberMatch, SuspectNumber,
+};
 pub use tokens::{tokens, Token, Tokens};
 
 use unicode_normalization::char::is_combining_mark;

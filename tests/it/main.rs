@@ -7,6 +7,7 @@ mod support;
 
 mod content;
 mod core;
+mod input_errors;
 mod legal;
 mod output_safety;
 mod search;

@@ -26,7 +26,9 @@ export const slug = (s) => fold(s).replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g,
 const SYM = '(\\p{L}[\\p{L}\\p{N}]*(?:\\s*[-.]\\s*[\\p{L}\\p{N}]+)*)'
 const EXACT = new RegExp(`^\\s*(\\p{Nd}{1,5})\\s*/\\s*(?:(\\p{Nd}{4})\\s*/\\s*)?${SYM}\\s*$`, 'u')
 const LOOSE = new RegExp(`(\\p{Nd}{1,5})\\s*/\\s*(?:\\p{Nd}{4}\\s*/\\s*)?${SYM}`, 'gu')
-const TEXT = /(\p{Nd}{1,5})\/(?:(\p{Nd}{4})\/)?(\p{L}[\p{L}\p{N}]*(?:[-.][\p{L}\p{N}]+)*)/gu
+const TEXT = /([0-9]{1,5})\/(?:([0-9]{4})\/)?(\p{L}[\p{L}\p{N}]*(?:[-.][\p{L}\p{N}]+)*)/gu
+// Letters a cited symbol may use: the Vietnamese alphabet (look-alikes are never cited).
+const FOREIGN = /(?![a-zA-Z\u1EA0-\u1EF9ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúýĂăĐđĨĩŨũƠơƯư])\p{L}/u
 const zeros = (n) => n.replace(/^0+/, '') || '0'
 const parts = (m) =>
   `${zeros(m[1])}/${m[2] ? m[2] + '/' : ''}${fold(m[3]).replace(/\s/gu, '').toUpperCase()}`
@@ -38,7 +40,7 @@ export function extract (s) {
   const out = []
   for (const m of s.matchAll(TEXT)) {
     const before = s.slice(0, m.index).slice(-1)
-    if (/[\p{Alphabetic}\p{N}/]/u.test(before) || [...m[3]].length < 2 || !/\p{Uppercase}/u.test(m[3])) continue
+    if (/[\p{Alphabetic}\p{N}/]/u.test(before) || [...m[3]].length < 2 || !/\p{Uppercase}/u.test(m[3]) || FOREIGN.test(m[3])) continue
     out.push(parts(m))
   }
   return out
