@@ -5,12 +5,14 @@
 
 pub mod allocator;
 pub mod build;
+pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod feeds;
 pub mod fields;
 pub mod frontmatter;
+pub mod init;
 pub mod laps;
 pub mod legal;
 pub mod links;

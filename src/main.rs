@@ -1,7 +1,7 @@
 //! The `sotay` command: argument parsing, printing and exit codes. Everything else lives in
 //! the library.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use sotay::build::{build_into, check, BuildOptions, BuildResult};
 use sotay::diagnostics::Severity;
 use sotay::output::{OutputError, Staging};
@@ -27,13 +27,13 @@ struct Cli {
 #[derive(clap::Args, Clone)]
 struct SiteArgs {
     /// Thư mục gốc của trang (chứa site.yaml và content/)
-    #[arg(long, default_value = ".")]
+    #[arg(long, default_value = ".", value_name = "THƯ_MỤC")]
     root: PathBuf,
     /// Dựng cả các trang nháp (draft: true)
     #[arg(long)]
     drafts: bool,
     /// Ngày dựng YYYY-MM-DD (mặc định: SOURCE_DATE_EPOCH hoặc hôm nay)
-    #[arg(long)]
+    #[arg(long, value_name = "NGÀY")]
     today: Option<String>,
     /// In thời gian của từng giai đoạn
     #[arg(long, short)]
@@ -42,15 +42,21 @@ struct SiteArgs {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Tạo một trang web mới, dựng được ngay, trong thư mục trống
+    Init {
+        /// Thư mục sẽ chứa trang (tạo mới nếu chưa có; phải trống)
+        #[arg(default_value = ".", value_name = "THƯ_MỤC")]
+        dir: PathBuf,
+    },
     /// Dựng trang web vào thư mục đầu ra
     Build {
         #[command(flatten)]
         site: SiteArgs,
         /// Thư mục đầu ra (mặc định: ROOT/public)
-        #[arg(long)]
+        #[arg(long, value_name = "THƯ_MỤC")]
         output: Option<PathBuf>,
         /// Ghi đè base_url của site.yaml
-        #[arg(long)]
+        #[arg(long, value_name = "URL")]
         base_url: Option<String>,
         /// Ghi thêm tệp .gz và .br bên cạnh tệp văn bản
         #[arg(long)]
@@ -61,10 +67,10 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
         /// Địa chỉ nghe (mặc định chỉ máy này)
-        #[arg(long, default_value = "127.0.0.1")]
+        #[arg(long, default_value = "127.0.0.1", value_name = "ĐỊA_CHỈ")]
         bind: String,
         /// Cổng; 0 để tự chọn một cổng trống
-        #[arg(long, default_value_t = sotay::serve::DEFAULT_PORT)]
+        #[arg(long, default_value_t = sotay::serve::DEFAULT_PORT, value_name = "CỔNG")]
         port: u16,
         /// Cho phép --bind một địa chỉ không phải máy này (mọi máy trong mạng xem được)
         #[arg(long)]
@@ -81,30 +87,41 @@ enum Command {
     /// Tạo tệp nội dung mới với front matter phù hợp
     New {
         /// Loại trang
+        #[arg(value_name = "LOẠI")]
         kind: NewKindArg,
         /// Đường dẫn trong content/ (ví dụ van-ban/qd-1847-2018.md)
+        #[arg(value_name = "ĐƯỜNG_DẪN")]
         path: String,
+        /// Tiêu đề (mặc định: một tiêu đề tạm mà `sotay check` nhắc phải sửa)
+        #[arg(long, value_name = "TIÊU_ĐỀ")]
+        title: Option<String>,
         /// Thư mục gốc của trang
-        #[arg(long, default_value = ".")]
+        #[arg(long, default_value = ".", value_name = "THƯ_MỤC")]
         root: PathBuf,
     },
     /// Tìm trong chỉ mục đã dựng (đúng các tệp trình duyệt tải về)
     Search {
         /// Thư mục gốc của trang
-        #[arg(long, default_value = ".")]
+        #[arg(long, default_value = ".", value_name = "THƯ_MỤC")]
         root: PathBuf,
         /// Thư mục đầu ra đã dựng (mặc định: ROOT/public)
-        #[arg(long)]
+        #[arg(long, value_name = "THƯ_MỤC")]
         output: Option<PathBuf>,
         /// Số kết quả tối đa
-        #[arg(long, default_value_t = 10)]
+        #[arg(long, default_value_t = 10, value_name = "SỐ")]
         limit: usize,
         /// In kết quả dạng JSON
         #[arg(long)]
         json: bool,
         /// Từ khóa hoặc số hiệu văn bản
-        #[arg(required = true)]
+        #[arg(required = true, value_name = "TỪ_KHÓA")]
         query: Vec<String>,
+    },
+    /// In trợ giúp của sotay hoặc của một lệnh
+    Help {
+        /// Tên lệnh
+        #[arg(value_name = "LỆNH")]
+        command: Option<String>,
     },
 }
 
@@ -113,6 +130,43 @@ enum NewKindArg {
     Page,
     Document,
     Faq,
+}
+
+/// Parses the arguments with Vietnamese help and errors (`sotay::cli`); help and version
+/// exit 0, usage errors exit 2.
+fn parse_args() -> Result<Cli, ExitCode> {
+    let matches = sotay::cli::localize(Cli::command())
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    matches.map_err(|e| {
+        let early = sotay::cli::error_text(&e);
+        if early.to_stdout {
+            print!("{}", early.text);
+        } else {
+            eprint!("{}", early.text);
+        }
+        ExitCode::from(early.code)
+    })
+}
+
+/// `sotay help [LỆNH]`: the same text as `--help`.
+fn print_help(command: Option<&str>) -> ExitCode {
+    let mut cli = sotay::cli::localize(Cli::command());
+    let target = match command {
+        None => &mut cli,
+        Some(name) => match cli.find_subcommand_mut(name) {
+            Some(c) => c,
+            None => {
+                eprintln!(
+                    "lỗi: không có lệnh `{name}`
+Xem thêm: sotay --help"
+                );
+                return ExitCode::from(EXIT_USAGE);
+            }
+        },
+    };
+    print!("{}", target.render_help());
+    ExitCode::SUCCESS
 }
 
 /// Builds the site (into `staging` when given), prints diagnostics and timings.
@@ -171,11 +225,11 @@ fn run_build(
         .filter(|d| d.severity == Severity::Warning)
         .count();
     if errors > 0 {
-        eprintln!("thất bại: {errors} lỗi, {warnings} cảnh báo");
+        eprintln!("lỗi: thất bại: {errors} lỗi, {warnings} cảnh báo");
         return Err(ExitCode::from(EXIT_CONTENT));
     }
     if warnings > 0 {
-        eprintln!("{warnings} cảnh báo");
+        eprintln!("cảnh báo: tổng cộng {warnings} cảnh báo");
     }
     Ok((opts, result))
 }
@@ -184,8 +238,12 @@ fn run_build(
 sotay::jemalloc_allocator!();
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse_args() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     match cli.command {
+        Command::Help { command } => print_help(command.as_deref()),
         Command::Build {
             site,
             output,
@@ -306,7 +364,34 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::New { kind, path, root } => {
+        Command::Init { dir } => {
+            let today = match sotay::resolve_today(None) {
+                Ok(t) => sotay::fields::format_date(t),
+                Err(e) => {
+                    eprintln!("lỗi: {e}");
+                    return ExitCode::from(EXIT_USAGE);
+                }
+            };
+            match sotay::init::create(&dir, &today) {
+                Ok(_) => {
+                    print!("{}", sotay::init::next_steps(&dir));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("lỗi: {e}");
+                    ExitCode::from(match e {
+                        sotay::init::InitError::NotEmpty(_) => EXIT_USAGE,
+                        sotay::init::InitError::Io(..) => EXIT_CONTENT,
+                    })
+                }
+            }
+        }
+        Command::New {
+            kind,
+            path,
+            title,
+            root,
+        } => {
             let kind = match kind {
                 NewKindArg::Page => sotay::scaffold::NewKind::Page,
                 NewKindArg::Document => sotay::scaffold::NewKind::Document,
@@ -319,7 +404,7 @@ fn main() -> ExitCode {
                     return ExitCode::from(EXIT_USAGE);
                 }
             };
-            match sotay::scaffold::create(&root, &path, kind, &today) {
+            match sotay::scaffold::create(&root, &path, kind, title.as_deref(), &today) {
                 Ok(p) => {
                     println!("{}", p.display());
                     ExitCode::SUCCESS
