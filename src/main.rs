@@ -35,7 +35,8 @@ struct SiteArgs {
     /// Ngày dựng YYYY-MM-DD (mặc định: SOURCE_DATE_EPOCH hoặc hôm nay)
     #[arg(long, value_name = "NGÀY")]
     today: Option<String>,
-    /// In thời gian của từng giai đoạn
+    /// In mọi vị trí của từng thông báo (mặc định: mỗi thông báo một lần, kèm số lần và
+    /// ba vị trí đầu) và thời gian của từng giai đoạn
     #[arg(long, short)]
     verbose: bool,
 }
@@ -197,9 +198,12 @@ fn run_build(
         Mode::Build(s) => build_into(&opts, s),
         Mode::Check => check(&opts),
     };
-    for d in result.diagnostics.iter() {
-        eprint!("{}", d.render());
-    }
+    // Grouped by message unless --verbose (`sotay::report`); a failed write to stderr has
+    // nowhere to be reported.
+    let mut stderr = std::io::BufWriter::new(std::io::stderr().lock());
+    let _ = sotay::report::write(&mut stderr, result.diagnostics.iter(), site.verbose);
+    let _ = std::io::Write::flush(&mut stderr);
+    drop(stderr);
     if site.verbose {
         let total: std::time::Duration = result.timings.iter().map(|(_, d)| *d).sum();
         for (phase, d) in &result.timings {

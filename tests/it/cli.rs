@@ -205,3 +205,64 @@ fn new_keeps_the_title_and_marks_a_missing_one() {
         check.stderr
     );
 }
+
+/// A site whose twelve pages cite the same missing document and four of them link to the same
+/// missing file, one to another.
+fn repetitive_site() -> Fixture {
+    let fx = Fixture::empty();
+    fx.write("site.yaml", "title: T\n");
+    fx.write("content/_index.md", "---\ntitle: C\ndescription: D\n---\n");
+    for i in 0..12 {
+        let link = match i {
+            0..4 => "[x](khong-co.md)",
+            4 => "[y](mat-tich.md)",
+            _ => "",
+        };
+        fx.write(
+            &format!("content/p{i:02}.md"),
+            format!(
+                "---\ntitle: P{i}\ndescription: D\n---\nTheo Quyết định số 99/QĐ-TTg. {link}\n"
+            ),
+        );
+    }
+    fx
+}
+
+#[test]
+fn repeated_diagnostics_are_grouped_unless_verbose() {
+    let fx = repetitive_site();
+    let run = fx.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let warning = "văn bản số 99/QĐ-TTg được trích dẫn nhưng trang web chưa có";
+    let head = format!("cảnh báo: {warning} (12 lần)");
+    assert_eq!(run.stderr.matches(&head).count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("= … và 9 chỗ khác"), "{}", run.stderr);
+    assert_eq!(run.stderr.matches("= cũng ở: content/p").count(), 2 + 2);
+    assert!(run
+        .stderr
+        .contains(&format!("      12  cảnh báo: {warning}\n")));
+    // Errors are grouped too, and every distinct one is printed.
+    let missing = "lỗi: liên kết tới tệp không tồn tại: content/khong-co.md (4 lần)";
+    assert!(run.stderr.contains(missing), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/mat-tich.md\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("lỗi: thất bại: 5 lỗi, 12 cảnh báo"));
+    let verbose = fx.run(&["check", "--verbose"]);
+    assert_eq!(verbose.code, 1);
+    assert_eq!(
+        verbose.stderr.matches(warning).count(),
+        12,
+        "{}",
+        verbose.stderr
+    );
+    for i in 0..12 {
+        assert!(
+            verbose.stderr.contains(&format!("content/p{i:02}.md:5:")),
+            "{i}"
+        );
+    }
+    assert!(!verbose.stderr.contains("lần)"), "{}", verbose.stderr);
+}
