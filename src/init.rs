@@ -94,6 +94,29 @@ pub fn create(dir: &Path, today: &str) -> Result<Vec<PathBuf>, InitError> {
     Ok(written)
 }
 
+/// Why `root` cannot be a site at all (missing, not a folder, or holding neither `site.yaml`
+/// nor `content/`), so that `build`, `check` and `serve` say it once, with the cure, instead
+/// of three errors about its parts. `None` when the build can tell the rest.
+pub fn root_problem(root: &Path) -> Option<String> {
+    let shown = root.display();
+    if !root.exists() {
+        return Some(format!(
+            "thư mục gốc {shown} không tồn tại
+             gợi ý: chạy `sotay init {shown}` để tạo một trang mới ở đó"
+        ));
+    }
+    if !root.is_dir() {
+        return Some(format!("thư mục gốc {shown} không phải là thư mục"));
+    }
+    if !root.join("site.yaml").exists() && !root.join("content").exists() {
+        return Some(format!(
+            "{shown} không phải thư mục của một trang sotay (không có site.yaml và content/)
+             gợi ý: chỉ --root tới thư mục chứa site.yaml, hoặc chạy `sotay init` để tạo trang mới"
+        ));
+    }
+    None
+}
+
 /// What to do next, printed after a successful `sotay init`.
 pub fn next_steps(dir: &Path) -> String {
     format!(
@@ -129,6 +152,20 @@ mod tests {
                 assert!(text.contains("updated: 2026-12-08"), "{}", rel.display());
             }
         }
+    }
+
+    #[test]
+    fn a_root_without_a_site_is_named_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let missing = root_problem(&tmp.path().join("khong-co")).unwrap();
+        assert!(missing.contains("không tồn tại"), "{missing}");
+        let empty = root_problem(tmp.path()).unwrap();
+        assert!(
+            empty.contains("không phải thư mục của một trang"),
+            "{empty}"
+        );
+        std::fs::create_dir(tmp.path().join("content")).unwrap();
+        assert_eq!(root_problem(tmp.path()), None);
     }
 
     #[test]

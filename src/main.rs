@@ -179,6 +179,18 @@ enum Mode<'a> {
     Check,
 }
 
+/// Refuses a root that is no site at all (one error, exit 2), before anything is built,
+/// written or served.
+fn check_root(root: &std::path::Path) -> Result<(), ExitCode> {
+    match sotay::init::root_problem(root) {
+        Some(problem) => {
+            eprintln!("lỗi: {problem}");
+            Err(ExitCode::from(EXIT_USAGE))
+        }
+        None => Ok(()),
+    }
+}
+
 fn run_build(
     site: &SiteArgs,
     base_url: Option<String>,
@@ -254,6 +266,9 @@ fn main() -> ExitCode {
             base_url,
             precompress,
         } => {
+            if let Err(code) = check_root(&site.root) {
+                return code;
+            }
             let output = output.unwrap_or_else(|| site.root.join("public"));
             let output_failed = |e: OutputError| {
                 eprintln!("lỗi: {e}");
@@ -303,6 +318,9 @@ fn main() -> ExitCode {
             allow_remote,
             open,
         } => {
+            if let Err(code) = check_root(&site.root) {
+                return code;
+            }
             let today = match sotay::resolve_today(site.today.as_deref()) {
                 Ok(t) => t,
                 Err(e) => {
@@ -335,13 +353,15 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check { site } => match run_build(&site, None, Mode::Check) {
-            Ok((_, result)) => {
-                eprintln!("ổn: {} trang không có lỗi", result.page_count);
-                ExitCode::SUCCESS
+        Command::Check { site } => {
+            match check_root(&site.root).and_then(|()| run_build(&site, None, Mode::Check)) {
+                Ok((_, result)) => {
+                    eprintln!("ổn: {} trang không có lỗi", result.page_count);
+                    ExitCode::SUCCESS
+                }
+                Err(code) => code,
             }
-            Err(code) => code,
-        },
+        }
         Command::Search {
             root,
             output,

@@ -266,3 +266,45 @@ fn repeated_diagnostics_are_grouped_unless_verbose() {
     }
     assert!(!verbose.stderr.contains("lần)"), "{}", verbose.stderr);
 }
+
+#[test]
+fn a_root_that_is_no_site_is_one_error_before_anything_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("khong-co");
+    let empty = tmp.path().join("trong");
+    std::fs::create_dir(&empty).unwrap();
+    for (root, why) in [
+        (&missing, "không tồn tại"),
+        (&empty, "không phải thư mục của một trang"),
+    ] {
+        let root = root.to_str().unwrap();
+        for cmd in ["serve", "build", "check"] {
+            let mut args = vec![cmd, "--root", root];
+            if cmd == "serve" {
+                args.extend(["--port", "0"]);
+            }
+            let run = sotay(tmp.path(), &args);
+            assert_eq!(run.code, 2, "{cmd} {root}: {}", run.stderr);
+            assert_eq!(
+                run.stderr.matches("lỗi:").count(),
+                1,
+                "{cmd}: {}",
+                run.stderr
+            );
+            assert!(run.stderr.starts_with("lỗi: "), "{cmd}: {}", run.stderr);
+            assert!(run.stderr.contains(why), "{cmd}: {}", run.stderr);
+            assert!(
+                !run.stderr.contains("bản dựng tốt"),
+                "{cmd}: {}",
+                run.stderr
+            );
+            assert!(run.stdout.is_empty(), "{cmd}: {}", run.stdout);
+        }
+    }
+    assert!(!missing.exists(), "nothing created");
+    assert_eq!(
+        std::fs::read_dir(&empty).unwrap().count(),
+        0,
+        "nothing written"
+    );
+}
