@@ -388,56 +388,66 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Init { dir } => {
-            let today = match sotay::resolve_today(None) {
-                Ok(t) => sotay::fields::format_date(t),
-                Err(e) => {
-                    eprintln!("lỗi: {e}");
-                    return ExitCode::from(EXIT_USAGE);
-                }
-            };
-            match sotay::init::create(&dir, &today) {
-                Ok(_) => {
-                    print!("{}", sotay::init::next_steps(&dir));
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("lỗi: {e}");
-                    ExitCode::from(match e {
-                        sotay::init::InitError::NotEmpty(_) => EXIT_USAGE,
-                        sotay::init::InitError::Io(..) => EXIT_CONTENT,
-                    })
-                }
-            }
-        }
+        Command::Init { dir } => run_init(&dir),
         Command::New {
             kind,
             path,
             title,
             root,
-        } => {
-            let kind = match kind {
-                NewKindArg::Page => sotay::scaffold::NewKind::Page,
-                NewKindArg::Document => sotay::scaffold::NewKind::Document,
-                NewKindArg::Faq => sotay::scaffold::NewKind::Faq,
-            };
-            let today = match sotay::resolve_today(None) {
-                Ok(t) => sotay::fields::format_date(t),
-                Err(e) => {
-                    eprintln!("lỗi: {e}");
-                    return ExitCode::from(EXIT_USAGE);
-                }
-            };
-            match sotay::scaffold::create(&root, &path, kind, title.as_deref(), &today) {
-                Ok(p) => {
-                    println!("{}", p.display());
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("lỗi: {e}");
-                    ExitCode::from(EXIT_USAGE)
-                }
-            }
+        } => run_new(kind, &path, title.as_deref(), &root),
+    }
+}
+
+/// Today as `YYYY-MM-DD`, for the dates `init` and `new` write.
+fn today_text() -> Result<String, ExitCode> {
+    sotay::resolve_today(None)
+        .map(sotay::fields::format_date)
+        .map_err(|e| {
+            eprintln!("lỗi: {e}");
+            ExitCode::from(EXIT_USAGE)
+        })
+}
+
+/// `sotay init [DIR]`.
+fn run_init(dir: &std::path::Path) -> ExitCode {
+    let today = match today_text() {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    match sotay::init::create(dir, &today) {
+        Ok(_) => {
+            print!("{}", sotay::init::next_steps(dir));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("lỗi: {e}");
+            ExitCode::from(match e {
+                sotay::init::InitError::NotEmpty(_) => EXIT_USAGE,
+                sotay::init::InitError::Io(..) => EXIT_CONTENT,
+            })
+        }
+    }
+}
+
+/// `sotay new KIND PATH [--title …]`.
+fn run_new(kind: NewKindArg, path: &str, title: Option<&str>, root: &std::path::Path) -> ExitCode {
+    let kind = match kind {
+        NewKindArg::Page => sotay::scaffold::NewKind::Page,
+        NewKindArg::Document => sotay::scaffold::NewKind::Document,
+        NewKindArg::Faq => sotay::scaffold::NewKind::Faq,
+    };
+    let today = match today_text() {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    match sotay::scaffold::create(root, path, kind, title, &today) {
+        Ok(p) => {
+            println!("{}", p.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("lỗi: {e}");
+            ExitCode::from(EXIT_USAGE)
         }
     }
 }
