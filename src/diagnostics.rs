@@ -12,13 +12,23 @@ use std::ops::Range;
 use std::sync::Arc;
 
 /// How bad a diagnostic is: errors fail the build, warnings do not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Fails the build (exit code 1).
     Error,
     /// Reported, but the site is still written.
     Warning,
+}
+
+impl Severity {
+    /// How every line the binary prints starts: `lỗi:` or `cảnh báo:`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Error => "lỗi:",
+            Self::Warning => "cảnh báo:",
+        }
+    }
 }
 
 /// Where a diagnostic points: a file relative to the site root, and a byte span in its text.
@@ -154,7 +164,17 @@ impl Diagnostic {
                 }
             }
         }
-        String::from_utf8_lossy(buffer.as_slice()).into_owned()
+        // codespan writes the severity in English and cannot be told otherwise: the header
+        // starts with it (no colour, no code), so it is swapped for ours.
+        let text = String::from_utf8_lossy(buffer.as_slice());
+        let english = match self.severity {
+            Severity::Error => "error:",
+            Severity::Warning => "warning:",
+        };
+        match text.strip_prefix(english) {
+            Some(rest) => format!("{}{rest}", self.severity.label()),
+            None => text.into_owned(),
+        }
     }
 
     fn to_string_without_severity(&self) -> String {
@@ -166,14 +186,15 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
-    /// One line: `error: content/a.md:3:1: message (gợi ý: hint)`, used in tests, logs and
+    /// One line: `lỗi: content/a.md:3:1: message (gợi ý: hint)`, used in tests, logs and
     /// the serve overlay.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sev = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(f, "{sev}: {}", self.to_string_without_severity())?;
+        write!(
+            f,
+            "{} {}",
+            self.severity.label(),
+            self.to_string_without_severity()
+        )?;
         if let Some(hint) = &self.hint {
             write!(f, " (gợi ý: {hint})")?;
         }
@@ -273,7 +294,10 @@ mod tests {
         assert!(out.contains("titel: x"), "{out}");
         assert_eq!(
             d.to_string(),
-            "error: content/a.md:2:1: khóa lạ (gợi ý: title)"
+            "lỗi: content/a.md:2:1: khóa lạ (gợi ý: title)"
         );
+        assert!(out.starts_with("lỗi: khóa lạ\n"), "{out}");
+        let w = Diagnostic::warning(Location::at_offset("content/a.md", &text, 4..9), "cũ");
+        assert!(w.render().starts_with("cảnh báo: cũ\n"), "{}", w.render());
     }
 }

@@ -28,6 +28,9 @@ pub enum Kind {
     Glossary,
 }
 
+/// How a placeholder title starts (`sotay new` without `--title`): `check` warns about it.
+pub const TITLE_PLACEHOLDER: &str = "TODO:";
+
 const COMMON_KEYS: &[&str] = &[
     "title",
     "description",
@@ -255,9 +258,19 @@ pub fn parse(source: &SourceFile) -> (Option<(FrontMatter, usize)>, Vec<Diagnost
             Some("thêm dòng title: \"Tiêu đề trang\"".into()),
         );
     }
+    if let Some(t) = title
+        .as_deref()
+        .filter(|t| t.starts_with(TITLE_PLACEHOLDER))
+    {
+        f.diagnostics.push(
+            Diagnostic::warning(f.location("title"), format!("tiêu đề `{t}` chưa được viết"))
+                .with_hint("thay bằng tiêu đề thật của trang"),
+        );
+    }
     let mut fm = FrontMatter {
         title: title.unwrap_or_default(),
-        description: f.string("description"),
+        // Empty counts as missing, so `description: ""` gets the missing-description warning.
+        description: f.string("description").filter(|d| !d.trim().is_empty()),
         date: f.date("date"),
         updated: f.date("updated"),
         draft: f.boolean("draft").unwrap_or(false),

@@ -398,7 +398,7 @@ fn usage_errors_exit_with_two_and_help_works() {
             .output()
             .unwrap();
         assert!(out.status.success());
-        assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Cách dùng: sotay"));
     }
 }
 

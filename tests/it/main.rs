@@ -5,6 +5,7 @@
 #[allow(dead_code)]
 mod support;
 
+mod cli;
 mod content;
 mod core;
 mod input_errors;
