@@ -8,8 +8,10 @@
 //! lookup, and folders without an `index.html` are 404s, never listings.
 
 use super::overlay;
+use super::pinned::Pins;
 use crate::diagnostics::Diagnostic;
-use crate::output::SiteFiles;
+use crate::output::{FileContent, SiteFiles};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Where the server's own files live; outside any base path, and not a valid site path
@@ -32,11 +34,19 @@ pub struct Snapshot {
     pub generation: u64,
     /// Errors of the last build; empty when it succeeded.
     pub errors: Vec<Diagnostic>,
+    /// The identities of `site`'s assets read from disk; an asset without a pin is a 404.
+    pub pins: Arc<Pins>,
     /// What goes before `</body>` of every HTML response.
     injection: String,
 }
 
 impl Snapshot {
+    /// The same snapshot with the pins of its site's assets.
+    pub fn with_pins(mut self, pins: Arc<Pins>) -> Self {
+        self.pins = pins;
+        self
+    }
+
     /// The same snapshot with another search index.
     pub fn with_search(mut self, search: Arc<SiteFiles>) -> Self {
         self.search = search;
@@ -58,6 +68,7 @@ impl Snapshot {
         Self {
             site,
             search: Arc::default(),
+            pins: Arc::default(),
             base_path,
             generation,
             errors,
@@ -316,13 +327,18 @@ pub fn respond(
 fn serve_file(
     snapshot: &Snapshot,
     key: &str,
-    content: &crate::output::FileContent,
+    content: &FileContent,
     status: u16,
     if_none_match: Option<&str>,
 ) -> Reply {
-    let bytes = match content.read() {
+    let read = match content {
+        FileContent::Copy(path) => snapshot.pins.read(path).map(Cow::Owned),
+        other => other.read(),
+    };
+    let bytes = match read {
         Ok(b) => b,
-        // A content asset deleted since the build: the rebuild that follows will drop it.
+        // An asset deleted or replaced since the build (a symlink is never followed): the
+        // rebuild that follows lists it again if it is still a file.
         Err(_) => return Reply::text(404, "Không tìm thấy trang"),
     };
     let ct = content_type(key);

@@ -16,6 +16,7 @@ pub mod http;
 pub mod indexer;
 pub mod livereload;
 pub mod overlay;
+pub mod pinned;
 pub mod server;
 pub mod watch;
 
@@ -316,13 +317,17 @@ impl Rebuild {
                     self.generation,
                     errors,
                 )
-                .with_search(Arc::clone(&previous.search)),
+                .with_search(Arc::clone(&previous.search))
+                .with_pins(Arc::clone(&previous.pins)),
             );
             shared
                 .hub
                 .broadcast(&livereload::event("build-error", &data));
             return;
         }
+        // Pinned at once, before the assets are served: a file swapped for a link from now
+        // on is refused (see `pinned`), also while later builds fail and this site stays.
+        let pins = Arc::new(pinned::Pins::record(&result.files));
         let site = Arc::new(result.files);
         let recovering = previous.site.is_none() || !previous.errors.is_empty();
         let moved = previous.base_path != base_path;
@@ -334,6 +339,19 @@ impl Rebuild {
         let force = recovering || moved || change.assets_changed();
         let event = diff::event_for(&d, self.generation + 1, styles_only, force);
         if event.is_none() && d.is_empty() {
+            if *pins != *previous.pins {
+                // Same pages, but an asset is a new file (an editor's save-by-rename).
+                shared.replace(
+                    http::Snapshot::new(
+                        previous.site.clone(),
+                        previous.base_path.clone(),
+                        previous.generation,
+                        Vec::new(),
+                    )
+                    .with_search(Arc::clone(&previous.search))
+                    .with_pins(pins),
+                );
+            }
             eprintln!(
                 "✓ {}: dựng lại trong {ms:.0} ms, không có gì thay đổi",
                 change.describe()
@@ -346,7 +364,8 @@ impl Rebuild {
         self.generation += 1;
         shared.replace(
             http::Snapshot::new(Some(site), base_path, self.generation, Vec::new())
-                .with_search(Arc::clone(&previous.search)),
+                .with_search(Arc::clone(&previous.search))
+                .with_pins(pins),
         );
         if previous.site.is_none() {
             eprintln!("✓ dựng xong {} trang trong {ms:.0} ms", result.page_count);

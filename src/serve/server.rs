@@ -42,7 +42,8 @@ impl Shared {
             current.generation,
             current.errors.clone(),
         )
-        .with_search(search);
+        .with_search(search)
+        .with_pins(Arc::clone(&current.pins));
         *current = Arc::new(next);
     }
 }
