@@ -12,6 +12,7 @@
 //! preview exactly as it would in production.
 
 pub mod diff;
+pub mod hosts;
 pub mod http;
 pub mod indexer;
 pub mod livereload;
@@ -19,6 +20,7 @@ pub mod overlay;
 pub mod pinned;
 pub mod server;
 pub mod watch;
+pub mod wire;
 
 use crate::build::{BuildOptions, BuildResult, Session};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -114,16 +116,15 @@ pub fn run(opts: ServeOptions) -> Result<(), ServeError> {
             opts.root.display()
         ))
     })?;
-    let server = tiny_http::Server::http(SocketAddr::new(ip, opts.port)).map_err(|e| {
+    let listener = std::net::TcpListener::bind(SocketAddr::new(ip, opts.port)).map_err(|e| {
         ServeError(format!(
             "không nghe được trên {ip}:{}: {e} (thử --port 0 để chọn cổng trống)",
             opts.port
         ))
     })?;
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .ok_or_else(|| ServeError("máy chủ không có địa chỉ IP".into()))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| ServeError(format!("máy chủ không có địa chỉ IP: {e}")))?;
     let origin = origin(addr);
     // Watch before the first build: a save during it is then rebuilt, not lost.
     let mut watcher = watch::Watcher::new(&root)
@@ -150,7 +151,7 @@ pub fn run(opts: ServeOptions) -> Result<(), ServeError> {
     });
     rebuild.indexer = Some(indexer::Indexer::start(Arc::clone(&shared), opts.verbose));
     rebuild.run(&watch::Change::everything(), &shared, None);
-    server::spawn_workers(Arc::new(server), Arc::clone(&shared));
+    server::start(listener, Arc::clone(&shared), hosts::Hosts::new(addr));
 
     let url = format!("{origin}{}/", shared.current().base_path);
     println!("Đang phục vụ tại {url}");
