@@ -212,7 +212,11 @@ fn connection(stream: &TcpStream, shared: &Shared, hosts: Hosts, slots: &Slots) 
             Route::Reply(reply) => {
                 let bytes = wire::encode(&reply, head.method == Method::Head, head.close);
                 let mut writer = stream;
-                if writer.write_all(&bytes).is_err() || head.close {
+                if writer.write_all(&bytes).is_err() {
+                    return None;
+                }
+                if head.close {
+                    linger(stream);
                     return None;
                 }
             }
@@ -222,7 +226,32 @@ fn connection(stream: &TcpStream, shared: &Shared, hosts: Hosts, slots: &Slots) 
 
 fn send_error(mut stream: &TcpStream, error: HeadError) {
     if let Some(reply) = error.reply() {
-        let _ = stream.write_all(&wire::encode(&reply, false, true));
+        if stream.write_all(&wire::encode(&reply, false, true)).is_ok() {
+            linger(stream);
+        }
+    }
+}
+
+/// Closes after a reply while the client may still be sending (an oversized head, a body
+/// we do not read): closing with unread bytes would reset the connection and the client
+/// could lose the reply. Reads and drops what comes, within a small bound of time and size.
+fn linger(mut stream: &TcpStream) {
+    use std::io::Read;
+    let _ = stream.shutdown(Shutdown::Write);
+    let until = Instant::now() + Duration::from_secs(1);
+    let mut drained = 0;
+    let mut sink = [0u8; 8192];
+    while drained < 1 << 20 {
+        let Some(left) = until.checked_duration_since(Instant::now()) else {
+            return;
+        };
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            return;
+        }
+        match stream.read(&mut sink) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => drained += n,
+        }
     }
 }
 
