@@ -2,10 +2,10 @@
 //!
 //! Pure: a [`Request`] (method, target, `Host`, `Origin`, `If-None-Match`), the server's
 //! [`Hosts`] and a [`Snapshot`] give a [`Route`]; the server loop sends the reply or opens
-//! the event stream. Nothing here touches the file
-//! system except reading the files a build listed (content assets are served from where
-//! they are), so a request can reach only what the site would publish: targets that try
-//! to leave the site (`..`, encoded dots, backslashes, `//host`) are refused before any
+//! the event stream. Nothing here touches the file system except reading the assets a
+//! build listed, and only while they are still the files it pinned ([`Pins`]), so a
+//! request can reach only what the site would publish: targets that try to leave the site
+//! (`..`, encoded dots, overlong UTF-8, backslashes, `//host`, NUL) are refused before any
 //! lookup, and folders without an `index.html` are 404s, never listings.
 
 use super::hosts::Hosts;
@@ -462,6 +462,9 @@ mod tests {
             "/%zz",
             "/%ff%fe",
             "/a%00.html",
+            "/%c0%ae%c0%ae/etc/passwd",
+            "/%e0%80%ae%e0%80%ae/etc/passwd",
+            "/a/%c0%af../x",
         ] {
             let reply = get(&s, target);
             assert_eq!(reply.status, 400, "{target}");
