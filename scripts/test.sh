@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: Rust unit and integration tests, the JavaScript search client's
-# tests (Node's test runner) and the browser checks in headless Chromium. Installs what is
+# Runs the whole test suite: Rust unit and integration tests, hostile requests against
+# `sotay serve` (Python 3), the JavaScript search client's tests (Node's test runner) and
+# the browser checks in headless Chromium. Installs what is
 # missing (Debian packages, npm packages) first, so it works on a fresh machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "== cargo test"
 cargo test --all-targets
+
+echo "== hostile requests against sotay serve (127.0.0.1 only)"
+python3 tests/hostile/serve.py target/debug/sotay
 
 if [ -d tests/js ]; then
   echo "== node --test tests/js"

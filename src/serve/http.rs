@@ -1,15 +1,19 @@
 //! Answering one HTTP request from the in-memory site.
 //!
-//! Pure: a request (method, target, `If-None-Match`) and a [`Snapshot`] give a [`Reply`];
-//! the server loop turns it into a tiny_http response. Nothing here touches the file
-//! system except reading the files a build listed (content assets are served from where
-//! they are), so a request can reach only what the site would publish: targets that try
-//! to leave the site (`..`, encoded dots, backslashes, `//host`) are refused before any
+//! Pure: a [`Request`] (method, target, `Host`, `Origin`, `If-None-Match`), the server's
+//! [`Hosts`] and a [`Snapshot`] give a [`Route`]; the server loop sends the reply or opens
+//! the event stream. Nothing here touches the file system except reading the assets a
+//! build listed, and only while they are still the files it pinned ([`Pins`]), so a
+//! request can reach only what the site would publish: targets that try to leave the site
+//! (`..`, encoded dots, overlong UTF-8, backslashes, `//host`, NUL) are refused before any
 //! lookup, and folders without an `index.html` are 404s, never listings.
 
+use super::hosts::Hosts;
 use super::overlay;
+use super::pinned::Pins;
 use crate::diagnostics::Diagnostic;
-use crate::output::SiteFiles;
+use crate::output::{FileContent, SiteFiles};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Where the server's own files live; outside any base path, and not a valid site path
@@ -32,11 +36,19 @@ pub struct Snapshot {
     pub generation: u64,
     /// Errors of the last build; empty when it succeeded.
     pub errors: Vec<Diagnostic>,
+    /// The identities of `site`'s assets read from disk; an asset without a pin is a 404.
+    pub pins: Arc<Pins>,
     /// What goes before `</body>` of every HTML response.
     injection: String,
 }
 
 impl Snapshot {
+    /// The same snapshot with the pins of its site's assets.
+    pub fn with_pins(mut self, pins: Arc<Pins>) -> Self {
+        self.pins = pins;
+        self
+    }
+
     /// The same snapshot with another search index.
     pub fn with_search(mut self, search: Arc<SiteFiles>) -> Self {
         self.search = search;
@@ -58,6 +70,7 @@ impl Snapshot {
         Self {
             site,
             search: Arc::default(),
+            pins: Arc::default(),
             base_path,
             generation,
             errors,
@@ -71,13 +84,70 @@ impl Snapshot {
 pub enum Method {
     /// GET.
     Get,
-    /// HEAD: the same headers as GET, no body (tiny_http drops it).
+    /// HEAD: the same headers as GET, no body.
     Head,
     /// Anything else: 405.
     Other,
 }
 
-/// A response, before it becomes a tiny_http one.
+/// The parts of a request that decide the reply.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// The method.
+    pub method: Method,
+    /// The request target, as sent.
+    pub target: &'a str,
+    /// The `Host` header; `None` when missing or sent more than once.
+    pub host: Option<&'a str>,
+    /// The `Origin` header, if sent.
+    pub origin: Option<&'a str>,
+    /// The `If-None-Match` header, if sent.
+    pub if_none_match: Option<&'a str>,
+}
+
+/// What to do with a request.
+#[derive(Debug)]
+pub enum Route {
+    /// Send this reply.
+    Reply(Reply),
+    /// Open the live-reload event stream (the caller needs the socket for it).
+    Events,
+}
+
+/// Decides what a request gets: the `Host` (and for the event stream, `Origin`) checks
+/// first, then the event stream or [`respond`].
+pub fn route(snapshot: &Snapshot, hosts: &Hosts, request: &Request<'_>) -> Route {
+    let Some(host) = request.host else {
+        return Route::Reply(Reply::text(
+            400,
+            "Thiếu tiêu đề Host (hoặc có nhiều hơn một)",
+        ));
+    };
+    if !hosts.allows_host(host) {
+        return Route::Reply(Reply::text(
+            421,
+            "Bản xem trước chỉ trả lời địa chỉ cục bộ (localhost, 127.0.0.1) với đúng cổng",
+        ));
+    }
+    let events = clean_path(request.target).is_ok_and(|p| p == EVENTS_PATH);
+    if events && request.method == Method::Get {
+        if request.origin.is_some_and(|o| !hosts.allows_origin(o)) {
+            return Route::Reply(Reply::text(
+                403,
+                "Trang từ nguồn khác không được theo dõi bản xem trước",
+            ));
+        }
+        return Route::Events;
+    }
+    Route::Reply(respond(
+        snapshot,
+        request.method,
+        request.target,
+        request.if_none_match,
+    ))
+}
+
+/// A response, before it is written to the socket.
 #[derive(Debug)]
 pub struct Reply {
     /// Status code.
@@ -89,7 +159,8 @@ pub struct Reply {
 }
 
 impl Reply {
-    fn text(status: u16, message: &str) -> Self {
+    /// A short plain-text reply that is never cached.
+    pub fn text(status: u16, message: &str) -> Self {
         Self {
             status,
             headers: vec![
@@ -316,13 +387,18 @@ pub fn respond(
 fn serve_file(
     snapshot: &Snapshot,
     key: &str,
-    content: &crate::output::FileContent,
+    content: &FileContent,
     status: u16,
     if_none_match: Option<&str>,
 ) -> Reply {
-    let bytes = match content.read() {
+    let read = match content {
+        FileContent::Copy(path) => snapshot.pins.read(path).map(Cow::Owned),
+        other => other.read(),
+    };
+    let bytes = match read {
         Ok(b) => b,
-        // A content asset deleted since the build: the rebuild that follows will drop it.
+        // An asset deleted or replaced since the build (a symlink is never followed): the
+        // rebuild that follows lists it again if it is still a file.
         Err(_) => return Reply::text(404, "Không tìm thấy trang"),
     };
     let ct = content_type(key);
@@ -386,6 +462,9 @@ mod tests {
             "/%zz",
             "/%ff%fe",
             "/a%00.html",
+            "/%c0%ae%c0%ae/etc/passwd",
+            "/%e0%80%ae%e0%80%ae/etc/passwd",
+            "/a/%c0%af../x",
         ] {
             let reply = get(&s, target);
             assert_eq!(reply.status, 400, "{target}");
@@ -394,6 +473,56 @@ mod tests {
         // Double encoding stays encoded once: a literal `%2e%2e` name, which is not a file.
         assert_eq!(get(&s, "/%252e%252e/etc/passwd").status, 404);
         assert_eq!(get(&s, "/C:/Windows/win.ini").status, 404);
+    }
+
+    fn request<'a>(target: &'a str, host: Option<&'a str>, origin: Option<&'a str>) -> Request<'a> {
+        Request {
+            method: Method::Get,
+            target,
+            host,
+            origin,
+            if_none_match: None,
+        }
+    }
+
+    #[test]
+    fn foreign_hosts_and_origins_are_refused() {
+        let s = snapshot("");
+        let hosts = Hosts::new("127.0.0.1:1111".parse().unwrap());
+        let status = |r: Route| match r {
+            Route::Reply(reply) => reply.status,
+            Route::Events => 0,
+        };
+        let ok = request("/", Some("localhost:1111"), None);
+        assert_eq!(status(route(&s, &hosts, &ok)), 200);
+        let rebound = request("/", Some("evil.example:1111"), None);
+        let Route::Reply(reply) = route(&s, &hosts, &rebound) else {
+            panic!("no reply")
+        };
+        assert_eq!(reply.status, 421);
+        assert!(!String::from_utf8_lossy(&reply.body).contains("home"));
+        assert_eq!(status(route(&s, &hosts, &request("/", None, None))), 400);
+        let own = request("/__sotay/livereload.js", Some("evil.example:1111"), None);
+        assert_eq!(status(route(&s, &hosts, &own)), 421);
+        let events = request(EVENTS_PATH, Some("127.0.0.1:1111"), None);
+        assert_eq!(status(route(&s, &hosts, &events)), 0);
+        let same = request(
+            EVENTS_PATH,
+            Some("127.0.0.1:1111"),
+            Some("http://localhost:1111"),
+        );
+        assert_eq!(status(route(&s, &hosts, &same)), 0);
+        let cross = request(
+            EVENTS_PATH,
+            Some("127.0.0.1:1111"),
+            Some("http://evil.example"),
+        );
+        assert_eq!(status(route(&s, &hosts, &cross)), 403);
+        let head = Request {
+            method: Method::Head,
+            ..events
+        };
+        assert_eq!(status(route(&s, &hosts, &head)), 404, "HEAD is no stream");
     }
 
     #[test]

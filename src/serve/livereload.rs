@@ -7,18 +7,22 @@
 //! build being served, so a tab that missed events while disconnected reloads itself.
 //!
 //! SSE rather than WebSockets: one-way is all we need, browsers reconnect by themselves,
-//! and it is plain HTTP that tiny_http can hold open.
+//! and it is plain HTTP on the connection's own thread.
 
 use serde_json::Value;
 use std::io::Write;
 use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, Weak};
+use std::time::{Duration, Instant};
 
-/// Most tabs connected at once; more get 503 (each connection holds a thread).
+/// Most tabs connected at once (each connection holds a thread); more are told to retry.
 pub const MAX_CLIENTS: usize = 64;
-/// How often an idle stream gets a comment, so dead connections are noticed and closed.
+/// How often an idle stream gets a comment, so half-open connections are noticed.
 const HEARTBEAT: Duration = Duration::from_secs(15);
+/// How often a stream checks whether its tab closed the connection.
+const POLL: Duration = Duration::from_millis(500);
+/// How long a tab refused for lack of room waits before trying again.
+const RETRY_FULL_MS: u32 = 3000;
 
 /// One event, already in wire format.
 pub type Message = Arc<str>;
@@ -29,34 +33,59 @@ pub fn event(name: &str, data: &Value) -> Message {
     Arc::from(format!("event: {name}\ndata: {data}\n\n"))
 }
 
+/// One connected tab, as the hub sees it.
+struct Client {
+    tx: SyncSender<Message>,
+    /// Dead once the tab's stream has ended, even if no event was sent since.
+    alive: Weak<()>,
+}
+
+/// One tab's side: its queue of events, and the token that keeps its slot.
+pub struct Subscription {
+    events: Receiver<Message>,
+    _alive: Arc<()>,
+}
+
 /// The connected tabs.
 #[derive(Default)]
 pub struct Hub {
-    clients: Mutex<Vec<SyncSender<Message>>>,
+    clients: Mutex<Vec<Client>>,
 }
 
 impl Hub {
-    /// A new connection's queue, or `None` when too many tabs are connected.
-    pub fn subscribe(&self) -> Option<Receiver<Message>> {
+    /// A new connection's queue, or `None` when [`MAX_CLIENTS`] live tabs are connected.
+    /// Tabs whose stream has ended are forgotten first, so their slots are free at once.
+    pub fn subscribe(&self) -> Option<Subscription> {
         let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        clients.retain(|c| c.alive.strong_count() > 0);
         if clients.len() >= MAX_CLIENTS {
             return None;
         }
-        let (tx, rx) = sync_channel(16);
-        clients.push(tx);
-        Some(rx)
+        let (tx, events) = sync_channel(16);
+        let alive = Arc::new(());
+        clients.push(Client {
+            tx,
+            alive: Arc::downgrade(&alive),
+        });
+        Some(Subscription {
+            events,
+            _alive: alive,
+        })
     }
 
     /// Sends an event to every tab; drops tabs that are gone or hopelessly behind (they
     /// reconnect, get `hello` and reload).
     pub fn broadcast(&self, message: &Message) {
         let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
-        clients.retain(|tx| tx.try_send(Arc::clone(message)).is_ok());
+        clients
+            .retain(|c| c.alive.strong_count() > 0 && c.tx.try_send(Arc::clone(message)).is_ok());
     }
 
-    /// Number of connected tabs.
+    /// Number of connected tabs whose stream has not ended.
     pub fn len(&self) -> usize {
-        self.clients.lock().map_or(0, |c| c.len())
+        self.clients.lock().map_or(0, |c| {
+            c.iter().filter(|c| c.alive.strong_count() > 0).count()
+        })
     }
 
     /// Whether no tab is connected.
@@ -65,28 +94,50 @@ impl Hub {
     }
 }
 
-/// Writes the response head and then events as they come, until the tab goes away or the
-/// hub drops it. Runs on the connection's own thread.
-pub fn stream(mut writer: impl Write, events: Receiver<Message>, hello: Message) {
-    let head = "HTTP/1.1 200 OK\r\n\
-                Content-Type: text/event-stream; charset=utf-8\r\n\
-                Cache-Control: no-store\r\n\
-                X-Content-Type-Options: nosniff\r\n\
-                Connection: close\r\n\r\n\
-                retry: 500\n\n";
+const HEAD: &str = "HTTP/1.1 200 OK\r\n\
+                    Content-Type: text/event-stream; charset=utf-8\r\n\
+                    Cache-Control: no-store\r\n\
+                    X-Content-Type-Options: nosniff\r\n\
+                    Connection: close\r\n\r\n";
+
+/// Answers a tab that found no free slot with an empty stream that asks it to come back
+/// later: EventSource reconnects after a stream ends, but gives up for good on an error
+/// status such as 503.
+pub fn retry_later(mut writer: impl Write) {
+    let body =
+        format!("{HEAD}retry: {RETRY_FULL_MS}\n: quá nhiều kết nối tự tải lại, thử lại sau\n\n");
+    let _ = writer
+        .write_all(body.as_bytes())
+        .and_then(|()| writer.flush());
+}
+
+/// Writes the response head and then events as they come, until the tab goes away
+/// (`closed` says so, or a write fails) or the hub drops it. Runs on the connection's own
+/// thread.
+pub fn stream(
+    mut writer: impl Write,
+    mut closed: impl FnMut() -> bool,
+    subscription: Subscription,
+    hello: Message,
+) {
     let mut send = |bytes: &[u8]| writer.write_all(bytes).and_then(|()| writer.flush());
-    if send(head.as_bytes()).is_err() || send(hello.as_bytes()).is_err() {
+    let opening = format!("{HEAD}retry: 500\n\n{hello}");
+    if send(opening.as_bytes()).is_err() {
         return;
     }
+    let mut last_write = Instant::now();
     loop {
-        let result = match events.recv_timeout(HEARTBEAT) {
+        let result = match subscription.events.recv_timeout(POLL) {
             Ok(message) => send(message.as_bytes()),
-            Err(RecvTimeoutError::Timeout) => send(b": ping\n\n"),
+            Err(RecvTimeoutError::Timeout) if closed() => return,
+            Err(RecvTimeoutError::Timeout) if last_write.elapsed() >= HEARTBEAT => send(b":\n\n"),
+            Err(RecvTimeoutError::Timeout) => continue,
             Err(RecvTimeoutError::Disconnected) => return,
         };
         if result.is_err() {
             return;
         }
+        last_write = Instant::now();
     }
 }
 
@@ -112,7 +163,30 @@ mod tests {
         drop(b);
         hub.broadcast(&event("reload", &json!({})));
         assert_eq!(hub.len(), 1);
-        assert!(a.try_recv().unwrap().starts_with("event: reload"));
+        assert!(a.events.try_recv().unwrap().starts_with("event: reload"));
+    }
+
+    #[test]
+    fn slots_of_ended_streams_are_free_without_a_broadcast() {
+        let hub = Hub::default();
+        let mut tabs: Vec<Subscription> =
+            (0..MAX_CLIENTS).map(|_| hub.subscribe().unwrap()).collect();
+        assert!(hub.subscribe().is_none(), "full");
+        let mut out = Vec::new();
+        let first = tabs.remove(0);
+        // The tab closed its connection: the stream ends and frees the slot.
+        stream(&mut out, || true, first, event("hello", &json!({})));
+        let again = hub.subscribe();
+        assert!(again.is_some());
+        assert!(hub.subscribe().is_none());
+        let mut refused = Vec::new();
+        retry_later(&mut refused);
+        let text = String::from_utf8(refused).unwrap();
+        assert!(
+            text.starts_with("HTTP/1.1 200 OK\r\n"),
+            "never an error status"
+        );
+        assert!(text.contains("\r\n\r\nretry: 3000\n"));
     }
 
     #[test]
@@ -122,7 +196,12 @@ mod tests {
         hub.broadcast(&event("css", &json!({"styles": []})));
         drop(hub);
         let mut out = Vec::new();
-        stream(&mut out, rx, event("hello", &json!({"generation": 1})));
+        stream(
+            &mut out,
+            || false,
+            rx,
+            event("hello", &json!({"generation": 1})),
+        );
         let text = String::from_utf8(out).unwrap();
         assert!(text.starts_with("HTTP/1.1 200 OK\r\n"));
         assert!(text.contains("text/event-stream"));

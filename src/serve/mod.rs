@@ -12,12 +12,15 @@
 //! preview exactly as it would in production.
 
 pub mod diff;
+pub mod hosts;
 pub mod http;
 pub mod indexer;
 pub mod livereload;
 pub mod overlay;
+pub mod pinned;
 pub mod server;
 pub mod watch;
+pub mod wire;
 
 use crate::build::{BuildOptions, BuildResult, Session};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -113,16 +116,15 @@ pub fn run(opts: ServeOptions) -> Result<(), ServeError> {
             opts.root.display()
         ))
     })?;
-    let server = tiny_http::Server::http(SocketAddr::new(ip, opts.port)).map_err(|e| {
+    let listener = std::net::TcpListener::bind(SocketAddr::new(ip, opts.port)).map_err(|e| {
         ServeError(format!(
             "không nghe được trên {ip}:{}: {e} (thử --port 0 để chọn cổng trống)",
             opts.port
         ))
     })?;
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .ok_or_else(|| ServeError("máy chủ không có địa chỉ IP".into()))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| ServeError(format!("máy chủ không có địa chỉ IP: {e}")))?;
     let origin = origin(addr);
     // Watch before the first build: a save during it is then rebuilt, not lost.
     let mut watcher = watch::Watcher::new(&root)
@@ -149,7 +151,7 @@ pub fn run(opts: ServeOptions) -> Result<(), ServeError> {
     });
     rebuild.indexer = Some(indexer::Indexer::start(Arc::clone(&shared), opts.verbose));
     rebuild.run(&watch::Change::everything(), &shared, None);
-    server::spawn_workers(Arc::new(server), Arc::clone(&shared));
+    server::start(listener, Arc::clone(&shared), hosts::Hosts::new(addr));
 
     let url = format!("{origin}{}/", shared.current().base_path);
     println!("Đang phục vụ tại {url}");
@@ -316,13 +318,17 @@ impl Rebuild {
                     self.generation,
                     errors,
                 )
-                .with_search(Arc::clone(&previous.search)),
+                .with_search(Arc::clone(&previous.search))
+                .with_pins(Arc::clone(&previous.pins)),
             );
             shared
                 .hub
                 .broadcast(&livereload::event("build-error", &data));
             return;
         }
+        // Pinned at once, before the assets are served: a file swapped for a link from now
+        // on is refused (see `pinned`), also while later builds fail and this site stays.
+        let pins = Arc::new(pinned::Pins::record(&result.files));
         let site = Arc::new(result.files);
         let recovering = previous.site.is_none() || !previous.errors.is_empty();
         let moved = previous.base_path != base_path;
@@ -334,6 +340,19 @@ impl Rebuild {
         let force = recovering || moved || change.assets_changed();
         let event = diff::event_for(&d, self.generation + 1, styles_only, force);
         if event.is_none() && d.is_empty() {
+            if *pins != *previous.pins {
+                // Same pages, but an asset is a new file (an editor's save-by-rename).
+                shared.replace(
+                    http::Snapshot::new(
+                        previous.site.clone(),
+                        previous.base_path.clone(),
+                        previous.generation,
+                        Vec::new(),
+                    )
+                    .with_search(Arc::clone(&previous.search))
+                    .with_pins(pins),
+                );
+            }
             eprintln!(
                 "✓ {}: dựng lại trong {ms:.0} ms, không có gì thay đổi",
                 change.describe()
@@ -346,7 +365,8 @@ impl Rebuild {
         self.generation += 1;
         shared.replace(
             http::Snapshot::new(Some(site), base_path, self.generation, Vec::new())
-                .with_search(Arc::clone(&previous.search)),
+                .with_search(Arc::clone(&previous.search))
+                .with_pins(pins),
         );
         if previous.site.is_none() {
             eprintln!("✓ dựng xong {} trang trong {ms:.0} ms", result.page_count);

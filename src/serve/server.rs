@@ -1,18 +1,33 @@
-//! The HTTP threads: tiny_http requests in, [`http::respond`] replies out.
+//! The HTTP threads: connections accepted, request heads read ([`wire`]), replies from
+//! [`http::route`] written back.
 //!
-//! A few worker threads answer ordinary requests from the current [`Snapshot`] (an `Arc`
-//! read under a lock held only to clone it); each live-reload connection gets a thread of
-//! its own, so open tabs never starve page requests. HTTP threads never build.
+//! One thread per connection, at most [`MAX_CONNECTIONS`] of them. Nothing a client does
+//! can hold a thread for long: a request head must arrive within [`HEAD_TIMEOUT`] (idle
+//! keep-alive time included), writes give up after [`WRITE_TIMEOUT`], and when every slot
+//! is taken the connection that has waited longest for a request is closed to make room
+//! (browsers reopen idle keep-alive connections by themselves), so thousands of idle or
+//! slow connections cannot lock out the editor's browser. Live-reload connections are
+//! capped separately by the [`Hub`]. HTTP threads never build: they read the current
+//! [`Snapshot`] (an `Arc` cloned under a lock held only for that).
 
-use super::http::{self, Method, Snapshot};
+use super::hosts::Hosts;
+use super::http::{self, Method, Route, Snapshot};
 use super::livereload::{self, Hub};
+use super::wire::{self, HeadError};
 use crate::output::SiteFiles;
 use serde_json::json;
+use std::collections::BTreeMap;
 use std::io::Write;
-use std::sync::{Arc, RwLock};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
-/// Threads answering page requests.
-const WORKERS: usize = 4;
+/// Most connections served at once (each holds a thread and two file descriptors).
+pub const MAX_CONNECTIONS: usize = 256;
+/// How long a connection may take to send a whole request head, waiting included.
+pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one write may wait for a client that does not read.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What the HTTP threads and the rebuild loop share.
 pub struct Shared {
@@ -42,141 +57,228 @@ impl Shared {
             current.generation,
             current.errors.clone(),
         )
-        .with_search(search);
+        .with_search(search)
+        .with_pins(Arc::clone(&current.pins));
         *current = Arc::new(next);
     }
 }
 
-/// Starts the worker threads.
-pub fn spawn_workers(server: Arc<tiny_http::Server>, shared: Arc<Shared>) {
-    for i in 0..WORKERS {
-        let server = Arc::clone(&server);
-        let shared = Arc::clone(&shared);
-        std::thread::Builder::new()
-            .name(format!("sotay-http-{i}"))
+/// The open connections, and those waiting for a request (which may be closed for room).
+#[derive(Default)]
+struct Slots {
+    inner: Mutex<SlotsInner>,
+}
+
+#[derive(Default)]
+struct SlotsInner {
+    open: usize,
+    /// Connections waiting for a request head, oldest wait first.
+    waiting: BTreeMap<u64, TcpStream>,
+    next: u64,
+}
+
+impl Slots {
+    fn lock(&self) -> std::sync::MutexGuard<'_, SlotsInner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Takes a slot for a new connection, closing the longest-waiting one when all are
+    /// taken; `false` when every connection is busy answering.
+    fn admit(&self) -> bool {
+        let mut inner = self.lock();
+        if inner.open >= MAX_CONNECTIONS && !inner.evict_oldest() {
+            return false;
+        }
+        inner.open += 1;
+        true
+    }
+
+    /// Marks a connection as waiting for a request; the ticket is for [`Slots::busy`].
+    fn waiting(&self, stream: &TcpStream) -> Option<u64> {
+        let clone = stream.try_clone().ok()?;
+        let mut inner = self.lock();
+        let ticket = inner.next;
+        inner.next += 1;
+        inner.waiting.insert(ticket, clone);
+        Some(ticket)
+    }
+
+    fn busy(&self, ticket: Option<u64>) {
+        if let Some(t) = ticket {
+            self.lock().waiting.remove(&t);
+        }
+    }
+
+    fn close(&self, ticket: Option<u64>) {
+        let mut inner = self.lock();
+        if let Some(t) = ticket {
+            inner.waiting.remove(&t);
+        }
+        inner.open -= 1;
+    }
+
+    /// Closes the longest-waiting connection (out of file descriptors, for example).
+    fn evict_oldest(&self) -> bool {
+        self.lock().evict_oldest()
+    }
+}
+
+impl SlotsInner {
+    fn evict_oldest(&mut self) -> bool {
+        match self.waiting.pop_first() {
+            Some((_, stream)) => {
+                // Its thread's read ends at once and the thread gives the slot back.
+                let _ = stream.shutdown(Shutdown::Both);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// Accepts connections on `listener` (on a thread of its own) until the process ends.
+pub fn start(listener: TcpListener, shared: Arc<Shared>, hosts: Hosts) {
+    let slots = Arc::new(Slots::default());
+    std::thread::Builder::new()
+        .name("sotay-accept".into())
+        .spawn(move || accept_loop(&listener, &shared, hosts, &slots))
+        .expect("spawn the accept thread");
+}
+
+fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>, hosts: Hosts, slots: &Arc<Slots>) {
+    loop {
+        let stream = match listener.accept() {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                // Out of file descriptors (or a connection reset before it was accepted):
+                // make room and go on; the server must never stop accepting.
+                slots.evict_oldest();
+                std::thread::sleep(Duration::from_millis(10));
+                continue;
+            }
+        };
+        if !slots.admit() {
+            refuse(stream);
+            continue;
+        }
+        let (shared, own_slots) = (Arc::clone(shared), Arc::clone(slots));
+        let spawned = std::thread::Builder::new()
+            .name("sotay-http".into())
+            .stack_size(1 << 20)
             .spawn(move || {
-                while let Ok(request) = server.recv() {
-                    handle(request, &shared);
+                let ticket = connection(&stream, &shared, hosts, &own_slots);
+                own_slots.close(ticket);
+            });
+        if spawned.is_err() {
+            slots.close(None);
+        }
+    }
+}
+
+/// Answers 503 without waiting for anything: every slot is busy answering.
+fn refuse(mut stream: TcpStream) {
+    let reply = http::Reply::text(503, "Máy chủ đang bận, hãy thử lại");
+    let _ = stream.set_nonblocking(true);
+    let _ = stream.write_all(&wire::encode(&reply, false, true));
+}
+
+/// Serves one connection's requests; returns the ticket it holds when it ends.
+fn connection(stream: &TcpStream, shared: &Shared, hosts: Hosts, slots: &Slots) -> Option<u64> {
+    let _ = stream.set_nodelay(true);
+    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+    let mut buf = Vec::new();
+    loop {
+        let ticket = slots.waiting(stream);
+        let deadline = Instant::now() + HEAD_TIMEOUT;
+        let mut reader = stream;
+        let head = wire::read_head(&mut reader, &mut buf, deadline, |d| {
+            stream.set_read_timeout(Some(d))
+        });
+        let head = match head {
+            Ok(head) => head,
+            Err(e) => {
+                send_error(stream, e);
+                return ticket;
+            }
+        };
+        slots.busy(ticket);
+        let snapshot = shared.current();
+        match http::route(&snapshot, &hosts, &head.request()) {
+            Route::Events => {
+                drop(snapshot);
+                open_stream(stream, shared);
+                return None;
+            }
+            Route::Reply(reply) => {
+                let bytes = wire::encode(&reply, head.method == Method::Head, head.close);
+                let mut writer = stream;
+                if writer.write_all(&bytes).is_err() {
+                    return None;
                 }
-            })
-            .expect("spawn an HTTP thread");
+                if head.close {
+                    linger(stream);
+                    return None;
+                }
+            }
+        }
     }
 }
 
-fn handle(request: tiny_http::Request, shared: &Shared) {
-    let method = match request.method() {
-        tiny_http::Method::Get => Method::Get,
-        tiny_http::Method::Head => Method::Head,
-        _ => Method::Other,
-    };
-    let is_events = http::clean_path(request.url()).is_ok_and(|p| p == http::EVENTS_PATH);
-    if method == Method::Get && is_events {
-        open_stream(request, shared);
-        return;
+fn send_error(mut stream: &TcpStream, error: HeadError) {
+    if let Some(reply) = error.reply() {
+        if stream.write_all(&wire::encode(&reply, false, true)).is_ok() {
+            linger(stream);
+        }
     }
-    let if_none_match = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("If-None-Match"))
-        .map(|h| h.value.as_str().to_owned());
-    let snapshot = shared.current();
-    let reply = http::respond(&snapshot, method, request.url(), if_none_match.as_deref());
-    let close = request.http_version() == &tiny_http::HTTPVersion(1, 0)
-        || request
-            .headers()
-            .iter()
-            .any(|h| h.field.equiv("Connection") && h.value.as_str().eq_ignore_ascii_case("close"));
-    let bytes = encode(&reply, method == Method::Head, close);
-    let mut writer = request.into_writer();
-    // A client that went away is not an error worth reporting.
-    let _ = writer.write_all(&bytes).and_then(|()| writer.flush());
 }
 
-/// The whole response in one buffer, sent with one write: tiny_http writes the head and
-/// the body separately, and without `TCP_NODELAY` the second write waits for the client's
-/// delayed ACK (40 ms a request on Linux).
-fn encode(reply: &http::Reply, head_only: bool, close: bool) -> Vec<u8> {
-    let reason = match reply.status {
-        200 => "OK",
-        301 => "Moved Permanently",
-        302 => "Found",
-        304 => "Not Modified",
-        400 => "Bad Request",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        500 => "Internal Server Error",
-        503 => "Service Unavailable",
-        _ => "",
-    };
-    let mut head = format!("HTTP/1.1 {} {reason}\r\n", reply.status);
-    if let Ok(date) = time::OffsetDateTime::now_utc().format(HTTP_DATE) {
-        head.push_str(&format!("Date: {date}\r\n"));
+/// Closes after a reply while the client may still be sending (an oversized head, a body
+/// we do not read): closing with unread bytes would reset the connection and the client
+/// could lose the reply. Reads and drops what comes, within a small bound of time and size.
+fn linger(mut stream: &TcpStream) {
+    use std::io::Read;
+    let _ = stream.shutdown(Shutdown::Write);
+    let until = Instant::now() + Duration::from_secs(1);
+    let mut drained = 0;
+    let mut sink = [0u8; 8192];
+    while drained < 1 << 20 {
+        let Some(left) = until.checked_duration_since(Instant::now()) else {
+            return;
+        };
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            return;
+        }
+        match stream.read(&mut sink) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => drained += n,
+        }
     }
-    for (name, value) in &reply.headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    if reply.status != 304 {
-        head.push_str(&format!("Content-Length: {}\r\n", reply.body.len()));
-    }
-    if close {
-        head.push_str("Connection: close\r\n");
-    }
-    head.push_str("\r\n");
-    let mut bytes = head.into_bytes();
-    if !head_only && reply.status != 304 {
-        bytes.extend_from_slice(&reply.body);
-    }
-    bytes
 }
 
-/// IMF-fixdate, the format of HTTP's `Date` header.
-const HTTP_DATE: &[time::format_description::BorrowedFormatItem<'static>] = time::macros::format_description!(
-    "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-);
-
-fn open_stream(request: tiny_http::Request, shared: &Shared) {
-    let Some(events) = shared.hub.subscribe() else {
-        let response = tiny_http::Response::from_string("Quá nhiều kết nối tự tải lại\n")
-            .with_status_code(503);
-        let _ = request.respond(response);
+/// Turns the connection into a live-reload stream, or tells the tab to retry later when
+/// too many are open (EventSource retries a stream that ends, never an error status).
+fn open_stream(stream: &TcpStream, shared: &Shared) {
+    let Some(subscription) = shared.hub.subscribe() else {
+        livereload::retry_later(stream);
         return;
     };
     // Read the generation after subscribing: an event broadcast in between is then
     // received as well, never lost.
     let generation = shared.current().generation;
     let hello = livereload::event("hello", &json!({"generation": generation}));
-    let spawned = std::thread::Builder::new()
-        .name("sotay-sse".into())
-        .spawn(move || livereload::stream(request.into_writer(), events, hello));
-    if spawned.is_err() {
-        eprintln!("cảnh báo: không mở được luồng cho kết nối tự tải lại");
-    }
+    livereload::stream(stream, || peer_closed(stream), subscription, hello);
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn responses_are_encoded_whole() {
-        let reply = http::Reply {
-            status: 200,
-            headers: vec![("Content-Type", "text/plain; charset=utf-8".into())],
-            body: b"xin chao".to_vec(),
-        };
-        let text = String::from_utf8(encode(&reply, false, false)).unwrap();
-        assert!(text.starts_with("HTTP/1.1 200 OK\r\nDate: "));
-        assert!(text.contains("\r\nContent-Length: 8\r\n"));
-        assert!(text.ends_with("\r\n\r\nxin chao"));
-        let head = String::from_utf8(encode(&reply, true, true)).unwrap();
-        assert!(head.contains("Content-Length: 8\r\nConnection: close\r\n\r\n"));
-        assert!(head.ends_with("\r\n\r\n"), "HEAD has no body");
-        let not_modified = http::Reply {
-            status: 304,
-            headers: vec![("ETag", "\"x\"".into())],
-            body: Vec::new(),
-        };
-        let text = String::from_utf8(encode(&not_modified, false, false)).unwrap();
-        assert!(!text.contains("Content-Length"));
+/// Whether the client closed its end (checked without blocking and without consuming).
+fn peer_closed(stream: &TcpStream) -> bool {
+    if stream.set_nonblocking(true).is_err() {
+        return true;
+    }
+    let result = stream.peek(&mut [0u8; 1]);
+    let _ = stream.set_nonblocking(false);
+    match result {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => e.kind() != std::io::ErrorKind::WouldBlock,
     }
 }

@@ -1,6 +1,8 @@
 //! Integration tests: `sotay serve` (live preview) run as a real process over a fixture,
 //! talked to over raw HTTP, with files edited the way editors and git edit them.
 
+mod safety;
+
 use crate::support::Fixture;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
