@@ -79,6 +79,8 @@ fn convert(value: serde_yaml::Value) -> Result<Yaml, String> {
             Some(i) => Yaml::Int(i),
             None => Yaml::Float(n.as_f64().unwrap_or(f64::NAN)),
         },
+        // `"\0"` is a valid YAML escape; NUL must reach no page (see `load`).
+        V::String(s) if s.contains('\0') => Yaml::Str(crate::text::replace_nul(&s).into_owned()),
         V::String(s) => Yaml::Str(s),
         V::Sequence(items) => Yaml::List(items.into_iter().map(convert).collect::<Result<_, _>>()?),
         V::Mapping(map) => {
@@ -162,6 +164,8 @@ mod tests {
         assert_eq!(e[0].key, "title");
         assert_eq!(e[1].line, 3);
         assert_eq!(e[1].value, Yaml::Str("2019-08-07".into()));
+        let nul = parse_mapping("a: \"x\\0y\"\n").unwrap();
+        assert_eq!(nul[0].value, Yaml::Str("x\u{fffd}y".into()));
         assert_eq!(
             e[2].value,
             Yaml::List(vec![Yaml::Str("a".into()), Yaml::Str("b".into())])

@@ -6,7 +6,7 @@ use super::state::{self, LinkResults, MarkdownDeps, Output};
 use super::{output_path, Pages};
 use crate::config::SiteConfig;
 use crate::content::{ContentTree, GeneratedPage};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, LineIndex, Location};
 use crate::frontmatter::Kind;
 use crate::legal::{self, LegalIndex};
 use crate::links::LinkIndex;
@@ -156,10 +156,16 @@ pub(super) fn link_diagnostics(
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (i, results) in links.iter().enumerate() {
+        // Built at the page's first broken link, then shared by the others.
+        let mut lines = None;
         for (link, (_, result)) in outlines[i].links.iter().zip(results) {
             if let Err(e) = result {
                 let page = &tree.pages[i];
-                let mut d = Diagnostic::error(page.body_location(link.offset, 1), &e.message);
+                let text = &page.source.text;
+                let lines = lines.get_or_insert_with(|| LineIndex::new(text));
+                let start = page.body_start + link.offset;
+                let at = Location::at_offset_in(lines, &page.source.path, text, start..start + 1);
+                let mut d = Diagnostic::error(at, &e.message);
                 d.hint = e.hint.clone();
                 out.push(d);
             }

@@ -32,10 +32,12 @@ fn plain(snippet: &str) -> String {
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
+        .replace("&#39;", "'")
         .replace("&amp;", "&")
 }
 
-/// The hits as text for a terminal.
+/// The hits as text for a terminal, control characters written visibly (`\u{1b}`) so a
+/// page's title cannot drive the terminal.
 pub fn to_text(hits: &[Hit]) -> String {
     let mut out = String::new();
     for (i, h) in hits.iter().enumerate() {
@@ -54,5 +56,5 @@ pub fn to_text(hits: &[Hit]) -> String {
             out.push_str(&format!("   {}\n", plain(&h.snippet)));
         }
     }
-    out
+    crate::text::visible(&out).into_owned()
 }

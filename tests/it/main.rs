@@ -7,6 +7,7 @@ mod support;
 
 mod content;
 mod core;
+mod hostile_text;
 mod legal;
 mod search;
 mod serve;
