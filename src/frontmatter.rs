@@ -231,7 +231,6 @@ fn parse_front_matter(source: &SourceFile) -> (Option<(FrontMatter, usize)>, Vec
             return (None, vec![d]);
         }
     };
-    let keys: Vec<String> = entries.iter().map(|e| e.key.clone()).collect();
     let mut f = Fields::new(entries, &source.path, text, yaml_range.start);
     let mut all_keys: Vec<&str> = COMMON_KEYS.to_vec();
     all_keys.extend_from_slice(DOCUMENT_KEYS);
@@ -306,13 +305,7 @@ fn parse_front_matter(source: &SourceFile) -> (Option<(FrontMatter, usize)>, Vec
             );
         }
     }
-    fm.locations = keys
-        .into_iter()
-        .map(|k| {
-            let loc = f.location(&k);
-            (k, loc)
-        })
-        .collect();
+    fm.locations = f.locations();
     let diagnostics = std::mem::take(&mut f.diagnostics);
     (Some((fm, body_start)), diagnostics)
 }
