@@ -90,3 +90,91 @@ fn failed(run: &Run) -> &str {
     assert_eq!(run.code, 1, "{}", run.stderr);
     &run.stderr
 }
+
+#[test]
+fn twenty_thousand_identical_headings_get_numbered_anchors() {
+    let site = site(&[("a.md", &page(&"## x\n\n".repeat(20_000)))]);
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = site.output("a/index.html");
+    let ids: Vec<&str> = html
+        .split("<h2 id=\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').expect("closing quote")])
+        .collect();
+    let want: Vec<String> = std::iter::once("x".to_owned())
+        .chain((1..20_000).map(|n| format!("x-{n}")))
+        .collect();
+    assert_eq!(ids, want);
+}
+
+#[test]
+fn every_broken_link_is_reported_at_its_own_line() {
+    let site = site(&[("a.md", &page(&"[a](khong-co.md)\n".repeat(16_000)))]);
+    let run = site.run(&["check"]);
+    let stderr = failed(&run);
+    assert_eq!(stderr.matches("error: ").count(), 16_000);
+    // The body starts on line 6; the last link is on line 6 + 15,999.
+    for line in [6, 7, 8_006, 16_005] {
+        let at = format!("content/a.md:{line}:1\n");
+        assert!(stderr.contains(&at), "no error at {at}");
+    }
+}
+
+#[test]
+fn links_on_one_long_line_print_a_bounded_excerpt_each() {
+    let line = "[a](khong-co.md) ".repeat(16_000);
+    let site = site(&[("a.md", &page(&format!("{line}\n")))]);
+    let run = site.run(&["check"]);
+    let stderr = failed(&run);
+    assert_eq!(stderr.matches("error: ").count(), 16_000);
+    // A diagnostic is a few short lines: far below one copy of the 270 KB line each.
+    assert!(
+        stderr.len() < 16_000 * 800,
+        "stderr is {} bytes",
+        stderr.len()
+    );
+    let longest = stderr.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(longest < 200, "a line of {longest} characters");
+    let last_column = 17 * 15_999 + 1;
+    assert!(
+        stderr.contains(&format!("content/a.md:6:{last_column}\n")),
+        "the last link's column is missing"
+    );
+}
+
+#[test]
+fn a_hundred_thousand_unclosed_brackets_are_one_located_error() {
+    let site = site(&[(
+        "a.md",
+        &format!("---\ntitle: {}\n---\n\nx\n", "[".repeat(100_000)),
+    )]);
+    let run = site.run(&["check"]);
+    let stderr = failed(&run);
+    assert_eq!(stderr.matches("error: ").count(), 1, "{stderr}");
+    assert!(stderr.contains("content/a.md:2:264"), "{stderr}");
+    assert!(stderr.contains("lồng nhau chưa đóng"), "{stderr}");
+    assert!(stderr.len() < 2_000, "{stderr}");
+}
+
+#[test]
+fn twenty_thousand_unknown_keys_are_each_reported_at_their_line() {
+    let keys: String = (0..20_000).map(|i| format!("k{i}: 1\n")).collect();
+    let site = site(&[("a.md", &format!("---\ntitle: \"A\"\n{keys}---\n\nx\n"))]);
+    let run = site.run(&["check"]);
+    let stderr = failed(&run);
+    assert_eq!(
+        stderr.matches("không được dùng trong front matter").count(),
+        20_000
+    );
+    // Each error is followed by its location (codespan's gutter widens with the number).
+    for (key, line) in [(0, 3), (19_999, 20_002)] {
+        let message = format!("khóa `k{key}` không được dùng trong front matter\n");
+        let after = &stderr[stderr.find(&message).expect("the key is reported")..];
+        let location = after.lines().nth(1).expect("a location line");
+        assert!(
+            location.ends_with(&format!("┌─ content/a.md:{line}:1")),
+            "{location}"
+        );
+    }
+}
