@@ -17,6 +17,7 @@ pub mod links;
 pub mod load;
 pub mod markdown;
 pub mod output;
+pub mod raw_html;
 pub mod render;
 pub mod scaffold;
 pub mod search;

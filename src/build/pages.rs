@@ -37,6 +37,8 @@ struct PageHooks<'a> {
     cites: RefCell<Vec<legal::Citation>>,
     /// Every destination resolved and the href written, when a session keeps results.
     resolved: Option<RefCell<state::Resolved>>,
+    /// `markdown: unsafe_html` of `site.yaml`.
+    unsafe_html: bool,
 }
 
 impl Hooks for PageHooks<'_> {
@@ -57,6 +59,9 @@ impl Hooks for PageHooks<'_> {
         };
         legal::link_prose(&ctx, text, out, &mut self.cites.borrow_mut());
     }
+    fn unsafe_html(&self) -> bool {
+        self.unsafe_html
+    }
 }
 
 /// What rendering a page's Markdown needs from the rest of the build.
@@ -69,6 +74,8 @@ pub(super) struct MarkdownEnv<'a> {
     pub(super) record: bool,
     /// [`state::number_identity`] of every number the site holds, computed once.
     pub(super) identities: HashMap<String, blake3::Hash>,
+    /// Raw HTML is written unfiltered (`markdown: unsafe_html: true`).
+    pub(super) unsafe_html: bool,
 }
 
 /// The identity of every document number of the site (empty when not recording).
@@ -107,6 +114,7 @@ impl MarkdownEnv<'_> {
             base_path: self.base_path,
             cites: RefCell::default(),
             resolved: self.record.then(RefCell::default),
+            unsafe_html: self.unsafe_html,
         };
         let rendered = markdown::render(page.body(), policy_for(page.meta.kind), &hooks);
         let cites = hooks.cites.into_inner();
@@ -169,6 +177,29 @@ pub(super) fn link_diagnostics(
                 d.hint = e.hint.clone();
                 out.push(d);
             }
+        }
+    }
+    out
+}
+
+/// One warning per piece of raw HTML or dangerous link the filter removed (see
+/// [`crate::raw_html`]), at the HTML or link that held it.
+pub(super) fn removed_html_warnings(tree: &ContentTree, outlines: &[Outline]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (page, outline) in tree.pages.iter().zip(outlines) {
+        let mut lines = None;
+        for (offset, what) in &outline.removed_html {
+            let text = &page.source.text;
+            let lines = lines.get_or_insert_with(|| LineIndex::new(text));
+            let start = page.body_start + offset;
+            let at = Location::at_offset_in(lines, &page.source.path, text, start..start + 1);
+            out.push(
+                Diagnostic::warning(at, format!("đã bỏ {what}: mã có thể chạy trong trình duyệt"))
+                    .with_hint(
+                        "chỉ dùng HTML an toàn (bảng, <abbr>, <details>, <sup>…); nếu mọi người \
+                         biên tập đều tin cậy được, đặt `markdown: {unsafe_html: true}` trong site.yaml",
+                    ),
+            );
         }
     }
     out

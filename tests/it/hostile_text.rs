@@ -178,3 +178,70 @@ fn twenty_thousand_unknown_keys_are_each_reported_at_their_line() {
         );
     }
 }
+
+const RAW_HTML: &str = "<script>alert(1)</script>\n\n<img src=\"x.png\" onerror=\"alert(2)\">\n\n\
+[x](javascript:alert(3)) ![y](data:text/html,zz)\n\n<details><summary>Xem</summary>\n\n\
+<abbr title=\"Ủy ban\">UB</abbr> <sup>1</sup><br>\n\n</details>\n";
+
+#[test]
+fn raw_html_is_filtered_with_a_located_warning_each() {
+    let site = site(&[("a.md", &page(RAW_HTML))]);
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = site.output("a/index.html");
+    // The page body only: the theme has its own (external) script tag.
+    let html = page
+        .split("<div class=\"prose\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</article>").next())
+        .expect("a prose block");
+    for gone in ["<script", "alert(", "onerror", "javascript:", "data:text"] {
+        assert!(!html.contains(gone), "{gone} reached the page");
+    }
+    for kept in [
+        "<img src=\"x.png\">",
+        "<details><summary>Xem</summary>",
+        "<abbr title=\"Ủy ban\">UB</abbr> <sup>1</sup><br>",
+        "</details>",
+        "<p>x y</p>",
+    ] {
+        assert!(html.contains(kept), "{kept} missing");
+    }
+    for (at, what) in [
+        ("content/a.md:6:1", "đã bỏ thẻ <script> và nội dung của nó"),
+        ("content/a.md:8:1", "đã bỏ thuộc tính `onerror` của <img>"),
+        ("content/a.md:10:1", "đã bỏ liên kết `javascript:alert(3)`"),
+        ("content/a.md:10:26", "đã bỏ liên kết `data:text/html,zz`"),
+    ] {
+        let warning = format!("warning: {what}");
+        let after = &run.stderr[run.stderr.find(&warning).expect(what)..];
+        let location = after.lines().nth(1).expect("a location line");
+        assert!(location.ends_with(at), "{what}: {location}");
+    }
+    assert_eq!(
+        run.stderr.matches("warning: đã bỏ").count(),
+        4,
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_site_can_opt_out_of_the_raw_html_filter() {
+    let site = site(&[("a.md", &page(RAW_HTML))]);
+    site.write(
+        "site.yaml",
+        "title: \"T\"\nbase_url: \"http://127.0.0.1:1111/\"\nmarkdown:\n  unsafe_html: true\n",
+    );
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("đã bỏ"), "{}", run.stderr);
+    let html = site.output("a/index.html");
+    for kept in [
+        "<script>alert(1)</script>",
+        "onerror=\"alert(2)\"",
+        "href=\"javascript:alert(3)\"",
+    ] {
+        assert!(html.contains(kept), "{kept} missing");
+    }
+}
