@@ -245,3 +245,43 @@ fn a_site_can_opt_out_of_the_raw_html_filter() {
         assert!(html.contains(kept), "{kept} missing");
     }
 }
+
+#[test]
+fn every_themed_page_carries_a_strict_csp_its_markup_obeys() {
+    let site = Fixture::bundled();
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut pages = 0;
+    for entry in walkdir::WalkDir::new(site.root.join("public")) {
+        let entry = entry.expect("readable output");
+        if entry.path().extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(entry.path()).expect("utf-8 page");
+        if html.contains("http-equiv=\"refresh\"") {
+            continue; // alias redirects: no theme, no script
+        }
+        pages += 1;
+        let head = &html[..html.find("</head>").expect("a head")];
+        let csp = head
+            .find("<meta http-equiv=\"Content-Security-Policy\"")
+            .unwrap_or_else(|| panic!("no CSP in {}", entry.path().display()));
+        // Before anything it governs, and strict about scripts.
+        assert!(csp < head.find("<link").unwrap_or(usize::MAX));
+        assert!(csp < head.find("<script").unwrap_or(usize::MAX));
+        assert!(head.contains("script-src 'self';"));
+        assert!(head.contains("object-src 'none'"));
+        // Nothing the policy forbids: no inline script (JSON-LD is data) and no style element.
+        for script in html.split("<script").skip(1) {
+            let tag = &script[..script.find('>').expect("closed tag")];
+            assert!(
+                tag.contains(" src=") || tag.contains("application/ld+json"),
+                "inline script in {}",
+                entry.path().display()
+            );
+        }
+        assert!(!html.contains("<style"), "{}", entry.path().display());
+        assert!(!html.contains(" onclick=") && !html.contains(" onload="));
+    }
+    assert!(pages > 30, "only {pages} pages");
+}
