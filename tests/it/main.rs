@@ -11,4 +11,5 @@ mod hostile_text;
 mod legal;
 mod search;
 mod serve;
+mod text_properties;
 mod theme;
