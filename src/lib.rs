@@ -11,6 +11,8 @@ pub mod diagnostics;
 pub mod feeds;
 pub mod fields;
 pub mod frontmatter;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod laps;
 pub mod legal;
 pub mod links;
