@@ -302,6 +302,9 @@ fn pipeline(
         })
         .collect();
     diagnostics.extend(pages::link_diagnostics(&tree, &outlines, &links));
+    if !config.unsafe_html {
+        diagnostics.extend(pages::removed_html_warnings(&tree, &outlines));
+    }
     timer.lap("links");
 
     let md = pages::MarkdownEnv {
@@ -311,6 +314,7 @@ fn pipeline(
         base_path: &config.base_path,
         record: keep,
         identities: pages::identities(&tree, &legal, keep),
+        unsafe_html: config.unsafe_html,
     };
     let mut kept_markdown: Vec<Option<(Rendered, Vec<Citation>, MarkdownDeps)>> =
         vec![None; tree.pages.len()];

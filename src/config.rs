@@ -19,6 +19,7 @@ const KNOWN_KEYS: &[&str] = &[
     "organisation",
     "menu",
     "extra",
+    "markdown",
 ];
 
 /// One entry of the site's main navigation.
@@ -51,6 +52,11 @@ pub struct SiteConfig {
     pub menu: Vec<MenuItem>,
     /// Free-form settings for the theme, passed to templates as `config.extra`.
     pub extra: serde_json::Value,
+    /// `markdown: unsafe_html: true`: raw HTML and `javascript:` links in Markdown are
+    /// written as they are, for a site whose every editor is trusted. Off by default: they
+    /// are filtered (see [`crate::raw_html`]).
+    #[serde(skip)]
+    pub unsafe_html: bool,
 }
 
 impl SiteConfig {
@@ -139,6 +145,29 @@ fn parse_menu(fields: &mut Fields<'_>) -> Vec<MenuItem> {
     items
 }
 
+/// The `markdown:` mapping: only `unsafe_html`, a boolean.
+fn parse_markdown(fields: &mut Fields<'_>) -> bool {
+    let Some(raw) = fields.raw("markdown") else {
+        return false;
+    };
+    match &raw {
+        Yaml::Map(pairs) if pairs.iter().all(|(k, _)| k == "unsafe_html") => {
+            match pairs.first().map(|(_, v)| v) {
+                None | Some(Yaml::Bool(false)) => return false,
+                Some(Yaml::Bool(true)) => return true,
+                Some(_) => {}
+            }
+        }
+        _ => {}
+    }
+    fields.error(
+        "markdown",
+        "khóa `markdown` chỉ nhận `unsafe_html: true` hoặc `unsafe_html: false`".into(),
+        Some("ví dụ:\nmarkdown:\n  unsafe_html: true".into()),
+    );
+    false
+}
+
 /// Parses and validates `site.yaml`. `path` is the file's path relative to the root.
 pub fn parse(path: &str, text: &Arc<str>) -> Result<SiteConfig, Vec<Diagnostic>> {
     let entries = yaml::parse_mapping(text).map_err(|e| {
@@ -185,6 +214,7 @@ pub fn parse(path: &str, text: &Arc<str>) -> Result<SiteConfig, Vec<Diagnostic>>
             .raw("extra")
             .as_ref()
             .map_or(serde_json::Value::Null, yaml_to_json),
+        unsafe_html: parse_markdown(&mut f),
     };
     if f.diagnostics.is_empty() {
         Ok(config)
@@ -207,6 +237,29 @@ mod tests {
         assert_eq!(c.base_path, "/vanhoacongvu");
         assert_eq!(c.url("/van-ban/"), "/vanhoacongvu/van-ban/");
         assert_eq!(c.permalink("/"), "https://x.vn/vanhoacongvu/");
+    }
+
+    #[test]
+    fn raw_html_is_filtered_unless_the_site_opts_out() {
+        assert!(!check("title: A\n").unwrap().unsafe_html);
+        assert!(
+            check("title: A\nmarkdown:\n  unsafe_html: true\n")
+                .unwrap()
+                .unsafe_html
+        );
+        assert!(
+            !check("title: A\nmarkdown: {unsafe_html: false}\n")
+                .unwrap()
+                .unsafe_html
+        );
+        for bad in [
+            "markdown: yes",
+            "markdown: {unsafe_html: 1}",
+            "markdown: {unsafe: true}",
+        ] {
+            let errs = check(&format!("title: A\n{bad}\n")).unwrap_err();
+            assert!(errs[0].to_string().contains("site.yaml:2:1"), "{bad}");
+        }
     }
 
     #[test]

@@ -2,7 +2,10 @@
 //!
 //! Stages never stop at the first problem: they push diagnostics into a [`Diagnostics`]
 //! collection and carry on, so one build reports everything an editor has to fix. Rendering
-//! uses `codespan-reporting`, which draws the excerpt and the caret for us.
+//! uses `codespan-reporting`, which draws the excerpt and the caret for us, over a window of
+//! the line ([`excerpt`]) so the output stays small whatever the input.
+
+mod excerpt;
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
 use codespan_reporting::files::SimpleFile;
@@ -56,6 +59,23 @@ impl Location {
         }
     }
 
+    /// [`Location::at_offset`] with the file's line table built once: a file with ten
+    /// thousand diagnostics is not rescanned from its start for each.
+    pub fn at_offset_in(
+        lines: &mut LineIndex,
+        path: &str,
+        text: &Arc<str>,
+        span: Range<usize>,
+    ) -> Self {
+        let (line, column) = lines.line_col(text, span.start);
+        Self {
+            path: path.to_owned(),
+            line,
+            column,
+            source: Some((Arc::clone(text), span)),
+        }
+    }
+
     /// A location known only by line and column (for example from a template engine).
     pub fn at_line(path: &str, line: usize, column: usize) -> Self {
         Self {
@@ -74,6 +94,42 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     (line, before[line_start..].chars().count() + 1)
+}
+
+/// The line starts of one text, for many [`line_col`] look-ups in it.
+pub struct LineIndex {
+    starts: Vec<usize>,
+    /// The last look-up (offset, column): columns of later offsets on the same line are
+    /// counted from there, so many diagnostics on one long line stay linear.
+    last: (usize, usize),
+}
+
+impl LineIndex {
+    /// The line table of `text`.
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Self {
+            starts,
+            last: (0, 1),
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset of the text the index was
+    /// built from; equal to [`line_col`].
+    pub fn line_col(&mut self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let line_start = self.starts[line - 1];
+        let (from, column) = if (line_start..=offset).contains(&self.last.0) {
+            self.last
+        } else {
+            (line_start, 1)
+        };
+        let column = column + text[from..offset].chars().count();
+        self.last = (offset, column);
+        (line, column)
+    }
 }
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
@@ -131,38 +187,40 @@ impl Diagnostic {
         self
     }
 
-    /// Renders with an excerpt and caret, as printed by the command line.
+    /// Renders with an excerpt and caret, as printed by the command line. Control
+    /// characters anywhere in it are written visibly (`\u{1b}`), so content cannot drive the
+    /// terminal, and the excerpt is a window of the line, so its size is bounded.
     pub fn render(&self) -> String {
         let mut cs = match self.severity {
             Severity::Error => CsDiagnostic::error(),
             Severity::Warning => CsDiagnostic::warning(),
         }
-        .with_message(&self.message);
+        .with_message(crate::text::visible(&self.message));
         if let Some(hint) = &self.hint {
-            cs = cs.with_notes(vec![format!("gợi ý: {hint}")]);
+            cs = cs.with_notes(vec![format!("gợi ý: {}", crate::text::visible(hint))]);
         }
         let mut buffer = Buffer::no_color();
         let config = term::Config::default();
-        match self.location.as_deref() {
+        let emitted = match self.location.as_deref() {
             Some(Location {
                 path,
+                line,
+                column,
                 source: Some((text, span)),
-                ..
             }) => {
-                let file = SimpleFile::new(path.as_str(), text.as_ref());
-                let cs = cs.with_labels(vec![Label::primary((), span.clone())]);
-                if term::emit(&mut buffer, &config, &file, &cs).is_err() {
-                    return self.to_string();
-                }
+                let file = excerpt::Excerpt::around(path, text, span, *line, *column);
+                let cs = cs.with_labels(vec![Label::primary((), file.span.clone())]);
+                term::emit(&mut buffer, &config, &file, &cs)
             }
             _ => {
                 let file = SimpleFile::new("", "");
                 let mut cs = cs;
-                cs.message = self.to_string_without_severity();
-                if term::emit(&mut buffer, &config, &file, &cs).is_err() {
-                    return self.to_string();
-                }
+                cs.message = crate::text::visible(&self.to_string_without_severity()).into_owned();
+                term::emit(&mut buffer, &config, &file, &cs)
             }
+        };
+        if emitted.is_err() {
+            return crate::text::visible(&self.to_string()).into_owned();
         }
         // codespan writes the severity in English and cannot be told otherwise: the header
         // starts with it (no colour, no code), so it is swapped for ours.
@@ -282,6 +340,41 @@ mod tests {
         assert_eq!(line_col(text, 0), (1, 1));
         assert_eq!(line_col(text, "một\nhai ".len()), (2, 5));
         assert_eq!(line_col("ấy x", "ấy ".len()), (1, 4));
+    }
+
+    #[test]
+    fn the_line_index_agrees_with_line_col() {
+        let text = "một\nhai ba\n\nấy x ấy\n";
+        let mut lines = LineIndex::new(text);
+        // In order, backwards and past the end: the remembered column must not leak.
+        let offsets: Vec<usize> = (0..=text.len() + 2).chain((0..text.len()).rev()).collect();
+        for offset in offsets {
+            assert_eq!(
+                lines.line_col(text, offset),
+                line_col(text, offset),
+                "{offset}"
+            );
+        }
+    }
+
+    #[test]
+    fn rendering_bounds_the_excerpt_and_escapes_controls() {
+        let text: Arc<str> =
+            Arc::from(format!("{}\u{1b}[2J{}", "x".repeat(5000), "y".repeat(5000)));
+        let d = Diagnostic::error(
+            Location::at_offset("content/a\u{1b}.md", &text, 5000..5001),
+            "tiêu đề \u{1b}[31m",
+        )
+        .with_hint("\u{9b}");
+        let out = d.render();
+        assert!(out.len() < 1000, "{out}");
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{9b}'),
+            "{out:?}"
+        );
+        assert!(out.contains("content/a\\u{1b}.md:1:5001"), "{out}");
+        assert!(out.contains("\\u{1b}[2J"), "{out}");
+        assert!(out.contains("tiêu đề \\u{1b}[31m"), "{out}");
     }
 
     #[test]

@@ -2,7 +2,16 @@
 //!
 //! Pure string builders; the build decides which pages go in.
 
-use crate::markdown::escape;
+/// Escapes text for XML content and attribute values, replacing the characters XML 1.0
+/// cannot hold (a vertical tab from Word in a title made the whole feed unreadable).
+fn escape(text: &str) -> String {
+    let forbidden = |c: char| crate::text::xml_char(c) != c;
+    if text.contains(forbidden) {
+        let allowed: String = text.chars().map(crate::text::xml_char).collect();
+        return crate::markdown::escape(&allowed);
+    }
+    crate::markdown::escape(text)
+}
 
 /// One URL of the sitemap.
 pub struct SitemapEntry {
@@ -106,6 +115,30 @@ pub fn redirect_page(target_url: &str, title: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_feed_holds_only_characters_xml_allows() {
+        let entry = FeedEntry {
+            title: "Tiêu\u{b}đề\u{0}".to_owned(),
+            url: "http://x/a/".to_owned(),
+            date: "2026-01-02".to_owned(),
+            summary: "a\u{1b}[31m<b>".to_owned(),
+            author: Some("T\u{c}".to_owned()),
+        };
+        let feed = atom(
+            "S\u{1}",
+            "http://x/",
+            "http://x/atom.xml",
+            "2026-01-02",
+            &[entry],
+        );
+        assert!(feed.contains("<title>Tiêu đề </title>"), "{feed}");
+        assert!(
+            feed.contains("<summary>a [31m&lt;b&gt;</summary>"),
+            "{feed}"
+        );
+        assert!(!feed.chars().any(|c| c < ' ' && c != '\n'), "{feed:?}");
+    }
 
     #[test]
     fn sitemap_escapes_and_lists() {

@@ -19,6 +19,9 @@ pub struct Fields<'a> {
     yaml_start: usize,
     /// Problems found so far.
     pub diagnostics: Vec<Diagnostic>,
+    /// Byte offsets of the text's lines, built at the first diagnostic: twenty thousand
+    /// unknown keys each rescanning the file from its start took minutes.
+    line_starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 /// Parses `YYYY-MM-DD` into a date.
@@ -52,6 +55,7 @@ impl<'a> Fields<'a> {
             text,
             yaml_start,
             diagnostics: Vec::new(),
+            line_starts: std::cell::OnceCell::new(),
         }
     }
 
@@ -65,20 +69,44 @@ impl<'a> Fields<'a> {
         self.line_location(line)
     }
 
+    /// Where every key was written, in order, in one pass (looking each key up among the
+    /// entries was quadratic in their number).
+    pub fn locations(&self) -> Vec<(String, Location)> {
+        self.entries
+            .iter()
+            .map(|e| (e.key.clone(), self.line_location(e.line)))
+            .collect()
+    }
+
+    /// The location of a whole line of the YAML (1-based; 0 for the mapping's start).
     fn line_location(&self, line: usize) -> Location {
-        let yaml = &self.text[self.yaml_start..];
-        let mut offset = self.yaml_start;
-        if line > 1 {
-            offset += yaml
-                .split_inclusive('\n')
-                .take(line - 1)
-                .map(str::len)
-                .sum::<usize>();
-        }
+        let starts = self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(self.text.match_indices('\n').map(|(i, _)| i + 1));
+            starts
+        });
+        // The file line holding `yaml_start`, then `line - 1` lines below it.
+        let first = starts.partition_point(|&s| s <= self.yaml_start);
+        let file_line = (first + line.saturating_sub(1)).min(starts.len());
+        let offset = if line > 1 {
+            starts[file_line - 1]
+        } else {
+            self.yaml_start
+        };
         let end = self.text[offset..]
             .find('\n')
             .map_or(self.text.len(), |i| offset + i);
-        Location::at_offset(self.path, self.text, offset..end.max(offset))
+        let (file_line, column) = if line > 1 {
+            (file_line, 1)
+        } else {
+            crate::diagnostics::line_col(self.text, offset)
+        };
+        Location {
+            path: self.path.to_owned(),
+            line: file_line,
+            column,
+            source: Some((Arc::clone(self.text), offset..end.max(offset))),
+        }
     }
 
     /// Records an error at a key.

@@ -190,6 +190,35 @@ pub fn split(text: &str) -> Option<(std::ops::Range<usize>, usize)> {
 /// Returns the front matter (possibly partial) and the byte offset where the body starts,
 /// plus every problem found; the caller decides whether errors drop the page.
 pub fn parse(source: &SourceFile) -> (Option<(FrontMatter, usize)>, Vec<Diagnostic>) {
+    let (parsed, mut diagnostics) = parse_front_matter(source);
+    diagnostics.extend(control_warning(source));
+    (parsed, diagnostics)
+}
+
+/// One warning per file holding stray control characters (see
+/// [`crate::text::is_stray_control`]), at the first, with how many: a file of ten thousand
+/// vertical tabs gets one line, not ten thousand. They are kept in the text (XML writers
+/// and terminal printers make them harmless) because only the editor knows what was meant.
+fn control_warning(source: &SourceFile) -> Option<Diagnostic> {
+    let (offset, c, count) = crate::text::first_control(&source.text)?;
+    let what = if c == '\u{b}' {
+        "ký tự điều khiển U+000B (Word chèn khi bấm Shift+Enter)".to_owned()
+    } else {
+        format!("ký tự điều khiển U+{:04X}", u32::from(c))
+    };
+    let more = if count > 1 {
+        format!(" (cả tệp có {count} ký tự điều khiển)")
+    } else {
+        String::new()
+    };
+    let location = Location::at_offset(&source.path, &source.text, offset..offset + c.len_utf8());
+    Some(
+        Diagnostic::warning(location, format!("tệp chứa {what}{more}"))
+            .with_hint("xóa ký tự này; xuống dòng thì dùng một dòng trống hoặc dấu \\ cuối dòng"),
+    )
+}
+
+fn parse_front_matter(source: &SourceFile) -> (Option<(FrontMatter, usize)>, Vec<Diagnostic>) {
     let text = &source.text;
     let Some((yaml_range, body_start)) = split(text) else {
         if text.starts_with("---\n") {
@@ -223,7 +252,6 @@ pub fn parse(source: &SourceFile) -> (Option<(FrontMatter, usize)>, Vec<Diagnost
             return (None, vec![d]);
         }
     };
-    let keys: Vec<String> = entries.iter().map(|e| e.key.clone()).collect();
     let mut f = Fields::new(entries, &source.path, text, yaml_range.start);
     let mut all_keys: Vec<&str> = COMMON_KEYS.to_vec();
     all_keys.extend_from_slice(DOCUMENT_KEYS);
@@ -321,13 +349,7 @@ pub fn parse(source: &SourceFile) -> (Option<(FrontMatter, usize)>, Vec<Diagnost
             Some("thêm `kind: glossary` hoặc bỏ khóa này".into()),
         );
     }
-    fm.locations = keys
-        .into_iter()
-        .map(|k| {
-            let loc = f.location(&k);
-            (k, loc)
-        })
-        .collect();
+    fm.locations = f.locations();
     let mut diagnostics = std::mem::take(&mut f.diagnostics);
     diagnostics.extend(crate::characters::check(source, body_start));
     (Some((fm, body_start)), diagnostics)

@@ -14,6 +14,8 @@ pub mod feeds;
 pub mod fields;
 pub mod fix_encoding;
 pub mod frontmatter;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod glossary;
 pub mod init;
 pub mod laps;
@@ -22,6 +24,7 @@ pub mod links;
 pub mod load;
 pub mod markdown;
 pub mod output;
+pub mod raw_html;
 pub mod render;
 pub mod report;
 pub mod scaffold;

@@ -101,9 +101,11 @@ fn decode_cow<'a>(path: &str, bytes: &'a [u8]) -> Result<Cow<'a, str>, Diagnosti
             .with_hint("lưu lại tệp với bảng mã UTF-8"),
         }
     })?;
-    // Most files are already LF and NFC: check before copying, and copy once.
-    if text.contains('\r') {
+    // Most files are already LF and NFC, without NUL: check before copying, and copy once.
+    // NUL becomes U+FFFD as CommonMark asks, so no stage (nor the HTML) ever sees one.
+    if text.contains('\r') || text.as_bytes().contains(&0) {
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        let text = crate::text::replace_nul(&text);
         return Ok(Cow::Owned(crate::text::nfc_cow(&text).into_owned()));
     }
     Ok(crate::text::nfc_cow(text))
@@ -323,6 +325,12 @@ mod tests {
     fn decoding_drops_bom_and_crlf_and_composes() {
         let text = decode("a.md", "\u{feff}a\r\nho\u{0061}\u{0301}\r\n".as_bytes()).unwrap();
         assert_eq!(text, "a\nhoá\n");
+    }
+
+    #[test]
+    fn decoding_replaces_nul() {
+        assert_eq!(decode("a.md", b"a\0b").unwrap(), "a\u{fffd}b");
+        assert_eq!(decode("a.md", b"a\0\r\nb").unwrap(), "a\u{fffd}\nb");
     }
 
     #[test]

@@ -58,6 +58,10 @@ impl AnchorPolicy for DefaultAnchors {}
 pub struct Anchors<'p> {
     policy: &'p dyn AnchorPolicy,
     used: std::collections::HashSet<String>,
+    /// The next suffix to try for each base already given out: twenty thousand headings
+    /// of the same text took each a walk from `-1` up (43 s); names only ever become used,
+    /// so resuming where the last walk stopped gives the same anchors.
+    next_suffix: std::collections::HashMap<String, usize>,
 }
 
 impl<'p> Anchors<'p> {
@@ -66,6 +70,7 @@ impl<'p> Anchors<'p> {
         Self {
             policy,
             used: std::collections::HashSet::new(),
+            next_suffix: std::collections::HashMap::new(),
         }
     }
 
@@ -79,20 +84,26 @@ impl<'p> Anchors<'p> {
         self.unique(base)
     }
 
-    /// Makes an anchor unique within the page with `-1`, `-2`…
+    /// Makes an anchor unique within the page with `-1`, `-2`…: the first of `base`,
+    /// `base-1`, `base-2`… not given out yet.
     fn unique(&mut self, base: String) -> String {
         let base = if base.is_empty() {
             "muc".to_owned()
         } else {
             base
         };
-        let mut anchor = base.clone();
-        let mut n = 1;
-        while !self.used.insert(anchor.clone()) {
-            anchor = format!("{base}-{n}");
-            n += 1;
+        if !self.used.contains(&base) {
+            self.used.insert(base.clone());
+            return base;
         }
-        anchor
+        let n = self.next_suffix.entry(base.clone()).or_insert(1);
+        loop {
+            let anchor = format!("{base}-{n}");
+            *n += 1;
+            if self.used.insert(anchor.clone()) {
+                return anchor;
+            }
+        }
     }
 }
 
@@ -222,6 +233,8 @@ pub struct Outline {
     pub links: Vec<LinkRef>,
     /// Anchors of list items and paragraphs (clauses and points of an article).
     pub blocks: Vec<String>,
+    /// What the raw HTML filter removes, by byte offset in the body (see [`crate::raw_html`]).
+    pub removed_html: Vec<(usize, String)>,
 }
 
 fn level_number(level: HeadingLevel) -> u8 {
@@ -236,6 +249,8 @@ pub fn outline(body: &str, policy: &dyn AnchorPolicy) -> Outline {
     let (events, ranges): (Vec<Event<'_>>, Vec<std::ops::Range<usize>>) =
         TextMergeWithOffset::new(Parser::new_ext(body, options()).into_offset_iter()).unzip();
     let mut heading: Option<(u8, Option<String>, usize, String)> = None;
+    // The end of the run of HTML block lines last read (they are cleaned as one).
+    let mut skip_html = 0;
     for (i, event) in events.iter().enumerate() {
         if let Some(anchor) = blocks.on(&events, i, &mut anchors) {
             out.blocks.push(anchor);
@@ -268,6 +283,24 @@ pub fn outline(body: &str, policy: &dyn AnchorPolicy) -> Outline {
                     text.push_str(t);
                 }
             }
+            Event::Html(_) | Event::InlineHtml(_) if i >= skip_html => {
+                let (raw, end) = match event {
+                    Event::InlineHtml(h) => (h.to_string(), i + 1),
+                    _ => html_lines(&events, i),
+                };
+                skip_html = end;
+                let at = ranges[i].start;
+                let removed = crate::raw_html::clean(&raw).removed;
+                out.removed_html
+                    .extend(removed.into_iter().map(|r| (at, r)));
+            }
+            Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. })
+                if crate::raw_html::dangerous_url(dest_url) =>
+            {
+                let what = format!("liên kết `{}`", crate::text::visible(dest_url));
+                out.removed_html.push((ranges[i].start, what));
+            }
             Event::Start(Tag::Link { dest_url, .. })
             | Event::Start(Tag::Image { dest_url, .. }) => {
                 out.links.push(LinkRef {
@@ -281,6 +314,18 @@ pub fn outline(body: &str, policy: &dyn AnchorPolicy) -> Outline {
     out
 }
 
+/// The lines of an HTML block starting at `events[i]`, joined (a tag may span lines), and
+/// the index after them.
+fn html_lines(events: &[Event<'_>], i: usize) -> (String, usize) {
+    let mut raw = String::new();
+    let mut end = i;
+    while let Some(Event::Html(line)) = events.get(end) {
+        raw.push_str(line);
+        end += 1;
+    }
+    (raw, end)
+}
+
 /// What rendering needs from the rest of the build.
 pub trait Hooks {
     /// The href to write for a destination written in Markdown; `None` keeps it as written.
@@ -289,6 +334,11 @@ pub trait Hooks {
     /// "Điều 5" alone can mean this document's own article). The default escapes the text.
     fn prose(&self, text: &str, _section: Option<&str>, out: &mut String) {
         escape_into(text, out);
+    }
+    /// Whether raw HTML and links are written as they are (`markdown: unsafe_html: true`
+    /// in `site.yaml`); by default they pass through [`crate::raw_html`].
+    fn unsafe_html(&self) -> bool {
+        false
     }
 }
 
@@ -417,6 +467,8 @@ pub fn render(body: &str, policy: &dyn AnchorPolicy, hooks: &dyn Hooks) -> Rende
     let mut toc_items = Vec::new();
     let mut sections = vec![TextSection::default()];
     let mut link_depth = 0usize;
+    // For each open link or image, whether its tags were dropped (a dangerous URL).
+    let mut dropped: Vec<bool> = Vec::new();
     let mut code_depth = 0usize;
     let mut i = 0;
     while i < events.len() {
@@ -475,10 +527,33 @@ pub fn render(body: &str, policy: &dyn AnchorPolicy, hooks: &dyn Hooks) -> Rende
                 i = end + 1;
                 continue;
             }
+            Event::Html(_) if !hooks.unsafe_html() => {
+                let (raw, end) = html_lines(&events, i);
+                let html = crate::raw_html::clean(&raw).html;
+                out_events.push(Event::Html(CowStr::from(html)));
+                i = end;
+                continue;
+            }
+            Event::InlineHtml(h) if !hooks.unsafe_html() => {
+                let html = crate::raw_html::clean(h).html;
+                out_events.push(Event::InlineHtml(CowStr::from(html)));
+            }
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+                if !hooks.unsafe_html() && crate::raw_html::dangerous_url(dest_url) =>
+            {
+                // The link goes, its text stays (an image's alt text becomes text).
+                link_depth += 1;
+                dropped.push(true);
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) if dropped.last() == Some(&true) => {
+                link_depth = link_depth.saturating_sub(1);
+                dropped.pop();
+            }
             Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
                 // Link text must not get citation links; alt text is an attribute, so the
                 // same holds for images.
                 link_depth += 1;
+                dropped.push(false);
                 let mut tag = tag.clone();
                 if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag {
                     if let Some(href) = hooks.resolve(dest_url) {
@@ -489,6 +564,7 @@ pub fn render(body: &str, policy: &dyn AnchorPolicy, hooks: &dyn Hooks) -> Rende
             }
             Event::End(TagEnd::Link | TagEnd::Image) => {
                 link_depth = link_depth.saturating_sub(1);
+                dropped.pop();
                 out_events.push(events[i].clone());
             }
             Event::Start(Tag::CodeBlock(_)) => {
@@ -588,6 +664,20 @@ mod tests {
         assert!(r.html.contains(r#"<h2 id="hoi-dap-1">"#), "{}", r.html);
         assert_eq!(r.toc.len(), 2);
         assert_eq!(r.toc[1].children[0].anchor, "vh");
+    }
+
+    #[test]
+    fn suffixes_skip_anchors_already_given_out() {
+        let mut anchors = Anchors::new(&DefaultAnchors);
+        let got: Vec<String> = [("X", None), ("x", Some("x-2")), ("x", None), ("x", None)]
+            .iter()
+            .chain(&[("", None), ("", None), ("x-1", None), ("x", None)])
+            .map(|(text, id)| anchors.next(2, text, *id))
+            .collect();
+        assert_eq!(
+            got,
+            ["x", "x-2", "x-1", "x-3", "muc", "muc-1", "x-1-1", "x-4"]
+        );
     }
 
     #[test]

@@ -82,6 +82,8 @@ fn convert(value: serde_yaml::Value) -> Result<Yaml, String> {
             Some(i) => Yaml::Int(i),
             None => Yaml::Float(n.as_f64().unwrap_or(f64::NAN)),
         },
+        // `"\0"` is a valid YAML escape; NUL must reach no page (see `load`).
+        V::String(s) if s.contains('\0') => Yaml::Str(crate::text::replace_nul(&s).into_owned()),
         V::String(s) => Yaml::Str(s),
         V::Sequence(items) => Yaml::List(items.into_iter().map(convert).collect::<Result<_, _>>()?),
         V::Mapping(map) => {
@@ -101,22 +103,59 @@ fn convert(value: serde_yaml::Value) -> Result<Yaml, String> {
     })
 }
 
-/// Finds where a top-level key is written: the first line starting with `key:` at column 1.
-fn locate_key(text: &str, key: &str) -> (usize, usize) {
+/// The line where each top-level key is first written (a line starting at column 1 with
+/// the key, optionally quoted, then `:`), in one pass over the text: searching the text
+/// again for each key made twenty thousand keys quadratic.
+fn key_lines(text: &str) -> std::collections::HashMap<&str, usize> {
+    let mut lines = std::collections::HashMap::new();
     for (i, line) in text.lines().enumerate() {
+        if line.starts_with([' ', '\t']) {
+            continue;
+        }
         let trimmed = line.trim_start_matches(['"', '\'']);
-        if let Some(rest) = trimmed.strip_prefix(key) {
-            let rest = rest.trim_start_matches(['"', '\'']);
-            if rest.trim_start().starts_with(':') && !line.starts_with([' ', '\t']) {
-                return (i + 1, 1);
-            }
+        for (colon, _) in trimmed.match_indices(':') {
+            let key = trimmed[..colon].trim_end().trim_end_matches(['"', '\'']);
+            lines.entry(key).or_insert(i + 1);
         }
     }
-    (0, 0)
+    lines
+}
+
+/// How deep `[` and `{` may nest, counted naively (every bracket, even in a string).
+/// serde_yaml stops at 128 levels itself, but only after libyaml has scanned the whole
+/// document, and libyaml re-checks every open level at every token: 100,000 unclosed `[`
+/// took 25 s. Real front matter nests two or three levels; a string needs more than 256
+/// unclosed brackets to be refused by mistake.
+const MAX_FLOW_DEPTH: usize = 256;
+
+/// Where the naive bracket depth of `text` first goes past [`MAX_FLOW_DEPTH`].
+fn too_deep(text: &str) -> Option<YamlError> {
+    let mut depth = 0usize;
+    let (mut line, mut line_start) = (1, 0);
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'\n' => (line, line_start) = (line + 1, i + 1),
+            _ => continue,
+        }
+        if depth > MAX_FLOW_DEPTH {
+            return Some(YamlError {
+                line,
+                column: text[line_start..i].chars().count() + 1,
+                message: format!("quá {MAX_FLOW_DEPTH} dấu `[` hoặc `{{` lồng nhau chưa đóng"),
+                hint: Some("đóng mỗi `[` bằng `]` và mỗi `{` bằng `}`".into()),
+            });
+        }
+    }
+    None
 }
 
 /// Parses a YAML document that must be a mapping (or empty) into its top-level entries.
 pub fn parse_mapping(text: &str) -> Result<Vec<Entry>, YamlError> {
+    if let Some(e) = too_deep(text) {
+        return Err(e);
+    }
     let value: serde_yaml::Value =
         serde_yaml::from_str(text).map_err(|e| syntax_error(text, &e))?;
     let tree = convert(value).map_err(|message| YamlError {
@@ -127,18 +166,21 @@ pub fn parse_mapping(text: &str) -> Result<Vec<Entry>, YamlError> {
     })?;
     match tree {
         Yaml::Null => Ok(Vec::new()),
-        Yaml::Map(entries) => Ok(entries
-            .into_iter()
-            .map(|(key, value)| {
-                let (line, column) = locate_key(text, &key);
-                Entry {
-                    key,
-                    value,
-                    line,
-                    column,
-                }
-            })
-            .collect()),
+        Yaml::Map(entries) => {
+            let lines = key_lines(text);
+            Ok(entries
+                .into_iter()
+                .map(|(key, value)| {
+                    let line = lines.get(key.as_str()).copied().unwrap_or(0);
+                    Entry {
+                        key,
+                        value,
+                        line,
+                        column: usize::from(line > 0),
+                    }
+                })
+                .collect())
+        }
         other => Err(YamlError {
             line: 1,
             column: 1,
@@ -296,11 +338,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn deep_brackets_are_refused_before_parsing() {
+        let text = format!("a: 1\nb: {}\n", "[".repeat(100_000));
+        let e = parse_mapping(&text).unwrap_err();
+        assert_eq!((e.line, e.column), (2, 4 + MAX_FLOW_DEPTH), "{}", e.message);
+        assert!(e.message.contains("lồng nhau"), "{}", e.message);
+        // Closed brackets, however many, are not nesting.
+        let flat = format!("a: \"{}\"\n", "[]".repeat(10_000));
+        assert_eq!(parse_mapping(&flat).unwrap().len(), 1);
+    }
+
+    #[test]
     fn entries_keep_order_and_lines() {
         let e = parse_mapping("title: \"A\"\n\ndate: 2019-08-07\ntopics: [a, b]\n").unwrap();
         assert_eq!(e[0].key, "title");
         assert_eq!(e[1].line, 3);
         assert_eq!(e[1].value, Yaml::Str("2019-08-07".into()));
+        let nul = parse_mapping("a: \"x\\0y\"\n").unwrap();
+        assert_eq!(nul[0].value, Yaml::Str("x\u{fffd}y".into()));
         assert_eq!(
             e[2].value,
             Yaml::List(vec![Yaml::Str("a".into()), Yaml::Str("b".into())])

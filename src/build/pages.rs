@@ -6,7 +6,7 @@ use super::state::{self, LinkResults, MarkdownDeps, Output};
 use super::{output_path, Pages};
 use crate::config::SiteConfig;
 use crate::content::{ContentTree, GeneratedPage};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, LineIndex, Location};
 use crate::frontmatter::Kind;
 use crate::legal::{self, LegalIndex};
 use crate::links::LinkIndex;
@@ -39,6 +39,8 @@ struct PageHooks<'a> {
     terms: RefCell<Vec<bool>>,
     /// Every destination resolved and the href written, when a session keeps results.
     resolved: Option<RefCell<state::Resolved>>,
+    /// `markdown: unsafe_html` of `site.yaml`.
+    unsafe_html: bool,
 }
 
 impl Hooks for PageHooks<'_> {
@@ -64,6 +66,9 @@ impl Hooks for PageHooks<'_> {
         };
         legal::link_prose_with(&ctx, text, out, &mut self.cites.borrow_mut(), &mut plain);
     }
+    fn unsafe_html(&self) -> bool {
+        self.unsafe_html
+    }
 }
 
 /// What rendering a page's Markdown needs from the rest of the build.
@@ -76,6 +81,8 @@ pub(super) struct MarkdownEnv<'a> {
     pub(super) record: bool,
     /// [`state::number_identity`] of every number the site holds, computed once.
     pub(super) identities: HashMap<String, blake3::Hash>,
+    /// Raw HTML is written unfiltered (`markdown: unsafe_html: true`).
+    pub(super) unsafe_html: bool,
 }
 
 /// The identity of every document number of the site (empty when not recording).
@@ -115,6 +122,7 @@ impl MarkdownEnv<'_> {
             cites: RefCell::default(),
             terms: RefCell::default(),
             resolved: self.record.then(RefCell::default),
+            unsafe_html: self.unsafe_html,
         };
         let rendered = markdown::render(page.body(), policy_for(page.meta.kind), &hooks);
         let cites = hooks.cites.into_inner();
@@ -166,13 +174,42 @@ pub(super) fn link_diagnostics(
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (i, results) in links.iter().enumerate() {
+        // Built at the page's first broken link, then shared by the others.
+        let mut lines = None;
         for (link, (_, result)) in outlines[i].links.iter().zip(results) {
             if let Err(e) = result {
                 let page = &tree.pages[i];
-                let mut d = Diagnostic::error(page.body_location(link.offset, 1), &e.message);
+                let text = &page.source.text;
+                let lines = lines.get_or_insert_with(|| LineIndex::new(text));
+                let start = page.body_start + link.offset;
+                let at = Location::at_offset_in(lines, &page.source.path, text, start..start + 1);
+                let mut d = Diagnostic::error(at, &e.message);
                 d.hint = e.hint.clone();
                 out.push(d);
             }
+        }
+    }
+    out
+}
+
+/// One warning per piece of raw HTML or dangerous link the filter removed (see
+/// [`crate::raw_html`]), at the HTML or link that held it.
+pub(super) fn removed_html_warnings(tree: &ContentTree, outlines: &[Outline]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (page, outline) in tree.pages.iter().zip(outlines) {
+        let mut lines = None;
+        for (offset, what) in &outline.removed_html {
+            let text = &page.source.text;
+            let lines = lines.get_or_insert_with(|| LineIndex::new(text));
+            let start = page.body_start + offset;
+            let at = Location::at_offset_in(lines, &page.source.path, text, start..start + 1);
+            out.push(
+                Diagnostic::warning(at, format!("đã bỏ {what}: mã có thể chạy trong trình duyệt"))
+                    .with_hint(
+                        "chỉ dùng HTML an toàn (bảng, <abbr>, <details>, <sup>…); nếu mọi người \
+                         biên tập đều tin cậy được, đặt `markdown: {unsafe_html: true}` trong site.yaml",
+                    ),
+            );
         }
     }
     out

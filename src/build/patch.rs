@@ -221,6 +221,7 @@ pub(super) fn patch(
         base_path,
         record: true,
         identities: HashMap::new(),
+        unsafe_html: config.unsafe_html,
     };
     // Documents whose anchors changed may be cited by number with an article reference.
     let numbers: HashSet<String> = anchors_changed
@@ -387,6 +388,9 @@ pub(super) fn patch(
     diagnostics.extend(s.tree_diagnostics.iter().cloned());
     diagnostics.extend(s.legal_diagnostics.iter().cloned());
     diagnostics.extend(pages::link_diagnostics(&s.tree, &s.outlines, &s.links));
+    if !s.config.unsafe_html {
+        diagnostics.extend(pages::removed_html_warnings(&s.tree, &s.outlines));
+    }
     diagnostics.extend(s.check_diagnostics.iter().cloned());
     let outputs = s.page_outputs.iter().chain(&s.generated_outputs);
     diagnostics.extend(pages::output_diagnostics(outputs));

@@ -32,10 +32,12 @@ fn plain(snippet: &str) -> String {
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
+        .replace("&#39;", "'")
         .replace("&amp;", "&")
 }
 
-/// The hits as text for a terminal, after the query as read when that found them.
+/// The hits as text for a terminal, after the query as read when that found them; control
+/// characters written visibly (`\u{1b}`) so a page's title cannot drive the terminal.
 pub fn to_text(found: &Found) -> String {
     let mut out = String::new();
     if let Some(s) = &found.suggestion {
@@ -57,5 +59,5 @@ pub fn to_text(found: &Found) -> String {
             out.push_str(&format!("   {}\n", plain(&h.snippet)));
         }
     }
-    out
+    crate::text::visible(&out).into_owned()
 }

@@ -5,10 +5,12 @@
 //! touches Vietnamese words (URLs, anchors, citation linking, the search index) goes through
 //! here so that the build, the command-line search and the browser client agree.
 
+mod controls;
 pub mod legacy;
 mod number;
 mod tokens;
 
+pub use controls::{first_control, is_stray_control, replace_nul, visible, xml_char};
 pub use number::{
     canonical_number, extract_numbers, is_valid_number, is_vietnamese_letter, look_alikes,
     suspect_numbers, LookAlikes, NumberMatch, SuspectNumber,
