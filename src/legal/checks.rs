@@ -6,7 +6,7 @@ use super::relations::{dates, RelKind};
 use super::status::{compute, Replacer, StatusCode};
 use super::LegalIndex;
 use crate::content::{ContentTree, Page};
-use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, Location};
 use crate::markdown::Rendered;
 use std::collections::HashSet;
 use time::Date;
@@ -39,15 +39,32 @@ pub fn check(
 fn missing_citations(tree: &ContentTree, legal: &LegalIndex, diagnostics: &mut Diagnostics) {
     for (i, cites) in legal.citations.iter().enumerate() {
         let page = &tree.pages[i];
+        let body = page.body();
         let mut seen = HashSet::new();
-        for c in cites.iter().filter(|c| c.target.is_none()) {
-            if !seen.insert(&c.canonical) {
+        let mut lines = None;
+        // Citations are recorded in the order of the text: each is looked for after the
+        // previous one, so a page citing thousands of missing numbers is scanned once, not
+        // once per number.
+        let mut cursor = 0;
+        for c in cites {
+            let found = body.get(cursor..).and_then(|rest| rest.find(&c.raw));
+            let offset = found.map_or(0, |at| cursor + at);
+            if found.is_some() {
+                cursor = offset + c.raw.len();
+            }
+            if c.target.is_some() || !seen.insert(&c.canonical) {
                 continue;
             }
-            let offset = page.body().find(&c.raw).unwrap_or(0);
+            let lines = lines.get_or_insert_with(|| LineIndex::new(&page.source.text));
+            let start = page.body_start + offset;
             diagnostics.push(
                 Diagnostic::warning(
-                    page.body_location(offset, c.raw.len()),
+                    Location::at_offset_in(
+                        lines,
+                        &page.source.path,
+                        &page.source.text,
+                        start..start + c.raw.len(),
+                    ),
                     format!("văn bản số {} được trích dẫn nhưng trang web chưa có", c.raw),
                 )
                 .with_hint(format!(
