@@ -605,7 +605,17 @@ pub fn render(body: &str, policy: &dyn AnchorPolicy, hooks: &dyn Hooks) -> Rende
         }
         i += 1;
     }
-    let mut html = String::with_capacity(body.len() * 3 / 2);
+    finish(body.len(), out_events, &toc_items, sections)
+}
+
+/// The HTML of the rendered events, the table of contents and the trimmed text sections.
+fn finish(
+    body_len: usize,
+    out_events: Vec<Event<'_>>,
+    toc_items: &[(u8, String, String)],
+    mut sections: Vec<TextSection>,
+) -> Rendered {
+    let mut html = String::with_capacity(body_len * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out_events.into_iter());
     // Every page's HTML and text wait in memory for the later phases: without the slack
     // of their growth, ~15 % less of it (the build's peak memory is set there).
@@ -620,7 +630,7 @@ pub fn render(body: &str, policy: &dyn AnchorPolicy, hooks: &dyn Hooks) -> Rende
     }
     Rendered {
         html,
-        toc: build_toc(&toc_items),
+        toc: build_toc(toc_items),
         sections,
     }
 }
