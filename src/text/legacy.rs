@@ -362,7 +362,10 @@ fn is_vietnamese_as_written(word: &str) -> bool {
 /// is foreign as written (strong evidence) or already a Vietnamese word (`sè` is TCVN3 for
 /// `số`, and also a word: converted only on a line other words prove legacy).
 fn readings(word: &str) -> (bool, Vec<(Legacy, String)>) {
+    // A lone symbol (`·` between links, `«`, `±`) is no evidence: as TCVN3 it may read as a
+    // one-letter word (`·` is `ã`), and real legacy text has longer words.
     if word.is_ascii()
+        || word.chars().nth(1).is_none()
         || word
             .chars()
             .any(|c| !c.is_ascii() && !('\u{80}'..='\u{ff}').contains(&c))
@@ -712,6 +715,7 @@ mod tests {
             "Bán cà phê, ăn phở, là, có, bà, mà",
             "Un café où l'on mange, Müller & Søn, naïve façade, señor, 25°C, «trích dẫn» § 5",
             "ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ àáâãèéêìíòóôõùúý",
+            "Xem tất cả: [Hỏi – đáp](a.md) · [Chủ đề](b.md) · [Văn bản](c.md) · [Tìm kiếm](d.md)",
         ] {
             assert!(scan(text).is_empty(), "{text}: {:?}", scan(text));
             assert_eq!(convert(text).text, text);
