@@ -26,7 +26,36 @@ const DOCUMENTS: &[(&str, &str, &str)] = &[
     (
         "van-ban/nd-112-2020",
         "112/2020/NĐ-CP",
-        "Chưa xác minh hiệu lực",
+        "Còn hiệu lực một phần",
+    ),
+    (
+        "van-ban/nd-71-2023",
+        "71/2023/NĐ-CP",
+        "Còn hiệu lực một phần",
+    ),
+    (
+        "van-ban/luat-132-2025-qh15",
+        "132/2025/QH15",
+        "Còn hiệu lực",
+    ),
+    (
+        "van-ban/luat-136-2025-qh15",
+        "136/2025/QH15",
+        "Còn hiệu lực",
+    ),
+    ("van-ban/luat-02-2011-qh13", "02/2011/QH13", "Còn hiệu lực"),
+    ("van-ban/luat-25-2018-qh14", "25/2018/QH14", "Còn hiệu lực"),
+    ("van-ban/luat-42-2013-qh13", "42/2013/QH13", "Còn hiệu lực"),
+    ("van-ban/luat-09-2012-qh13", "09/2012/QH13", "Còn hiệu lực"),
+    (
+        "van-ban/blhs-100-2015-qh13",
+        "100/2015/QH13",
+        "Còn hiệu lực",
+    ),
+    (
+        "van-ban/bltths-101-2015-qh13",
+        "101/2015/QH13",
+        "Còn hiệu lực",
     ),
     ("van-ban/nd-172-2025", "172/2025/NĐ-CP", "Còn hiệu lực"),
     ("van-ban/luat-36-2018-qh14", "36/2018/QH14", "Còn hiệu lực"),
@@ -95,7 +124,33 @@ fn statuses_follow_the_build_date_across_the_2025_reform() {
 }
 
 #[test]
-fn faq_pages_hold_at_least_thirty_questions_each_with_a_legal_basis() {
+fn the_2026_amendments_are_coming_before_1_july_and_applied_after() {
+    for (today, status, coming) in [
+        ("2026-06-30", "Chưa có hiệu lực", true),
+        ("2026-07-01", "Còn hiệu lực", false),
+    ] {
+        let site = Fixture::bundled();
+        let run = site.run(&["build", "--today", today]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let amending = site.output("van-ban/luat-132-2025-qh15/index.html");
+        assert!(
+            banner(&amending).contains(status),
+            "{today}: {}",
+            banner(&amending)
+        );
+        let amended = site.output("van-ban/luat-36-2018-qh14/index.html");
+        assert!(amended.contains("Đã được sửa đổi, bổ sung bởi"), "{today}");
+        assert!(amended.contains("132/2025/QH15"), "{today}");
+        assert_eq!(
+            amended.contains("sửa đổi có hiệu lực từ 01/7/2026"),
+            coming,
+            "{today}: 132/2025 shown as coming?"
+        );
+    }
+}
+
+#[test]
+fn faq_pages_hold_at_least_sixty_questions_each_with_a_legal_basis() {
     let dir = crate::support::repo_root().join("content/hoi-dap");
     let mut questions = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
@@ -115,5 +170,5 @@ fn faq_pages_hold_at_least_thirty_questions_each_with_a_legal_basis() {
             );
         }
     }
-    assert!(questions >= 30, "only {questions} questions");
+    assert!(questions >= 60, "only {questions} questions");
 }

@@ -18,12 +18,19 @@ fn site() -> Fixture {
 /// The `error:` / `warning:` headlines of a run, each with the location line that follows.
 fn headlines(run: &Run, severity: &str) -> Vec<(String, String)> {
     let lines: Vec<&str> = run.stderr.lines().collect();
-    let prefix = format!("{severity}: ");
+    let prefix = match severity {
+        "error" => "lỗi: ",
+        _ => "cảnh báo: ",
+    };
     lines
         .iter()
         .enumerate()
         .filter_map(|(i, l)| {
-            let message = l.strip_prefix(&prefix)?;
+            let message = l.strip_prefix(prefix)?;
+            // The closing summary lines are not diagnostics.
+            if message.starts_with("thất bại: ") || message.starts_with("tổng cộng ") {
+                return None;
+            }
             // With an excerpt the location is on the next line; without one (a file that
             // could not be read) it starts the headline.
             if let Some(at) = lines
